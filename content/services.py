@@ -1,0 +1,67 @@
+"""Writes to content: releasing versions, retiring items and opening refresh tickets."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from program.models import Person
+
+from .choices import ContentStatus, RefreshSource, RefreshStatus
+from .models import ContentItem, ContentVersion, RefreshTicket
+
+
+@transaction.atomic
+def content_version_release(
+    *, item: ContentItem, change_note: str, link: str = "", review_by: datetime.date | None = None
+) -> ContentVersion:
+    """Release the next immutable version of an item and mark the item published."""
+    item = ContentItem.objects.select_for_update().get(pk=item.pk)
+    if item.status == ContentStatus.RETIRED:
+        raise ValidationError(f"{item} is retired; it takes no new versions.")
+    number = (item.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    version = ContentVersion(item=item, number=number, change_note=change_note, link=link, published_at=timezone.now())
+    version.full_clean()
+    version.save()
+    item.status = ContentStatus.PUBLISHED
+    if review_by is not None:
+        item.review_by = review_by
+    item.save(update_fields=["status", "review_by"])
+    return version
+
+
+@transaction.atomic
+def content_item_retire(*, item: ContentItem) -> ContentItem:
+    """Retire an item: it stays for history but is no longer offered."""
+    if item.status == ContentStatus.RETIRED:
+        return item
+    item.status = ContentStatus.RETIRED
+    item.retired_at = timezone.now()
+    item.save(update_fields=["status", "retired_at"])
+    return item
+
+
+def refresh_ticket_open(
+    *,
+    item: ContentItem,
+    reason: str,
+    source: RefreshSource = RefreshSource.MANUAL,
+    source_reference: str = "",
+    owner: Person | None = None,
+    due_on: datetime.date | None = None,
+) -> RefreshTicket:
+    """Open a refresh ticket; the item's owner owns it unless someone else is named."""
+    ticket = RefreshTicket(
+        item=item,
+        reason=reason,
+        source=source,
+        source_reference=source_reference,
+        owner=owner or item.owner,
+        due_on=due_on,
+        status=RefreshStatus.OPEN,
+    )
+    ticket.full_clean()
+    ticket.save()
+    return ticket

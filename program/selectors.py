@@ -1,0 +1,78 @@
+"""Reads of the org, and the visibility rules every page and API endpoint applies.
+
+Learners see themselves, coaches their learners, managers their teams and the teams below, L&D admins
+everyone. A person can wear several hats; they see the union.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+
+from .constants import LD_ADMIN_GROUP
+from .models import Person, Team, TeamMembership
+
+
+def person_for_user(user: User | AnonymousUser) -> Person | None:
+    """The Person linked to a login, or None."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).select_related("role", "team", "region", "shift").first()
+
+
+def user_is_program_admin(user: User | AnonymousUser) -> bool:
+    """Superusers and members of the L&D admin group see and manage everything."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=LD_ADMIN_GROUP).exists()
+
+
+def team_ids_with_descendants(root_ids: set[int]) -> set[int]:
+    """The given teams and every team nested below them (one query, whatever the depth)."""
+    if not root_ids:
+        return set()
+    children_by_parent: dict[int, list[int]] = {}
+    for team_id, parent_id in Team.objects.values_list("id", "parent_id"):
+        children_by_parent.setdefault(parent_id, []).append(team_id)
+    found, frontier = set(root_ids), list(root_ids)
+    while frontier:
+        for child_id in children_by_parent.get(frontier.pop(), []):
+            if child_id not in found:
+                found.add(child_id)
+                frontier.append(child_id)
+    return found
+
+
+def people_visible_to(user: User | AnonymousUser) -> QuerySet[Person]:
+    """Everyone this login may see: all for admins; otherwise self, coachees, reports and managed teams."""
+    if user_is_program_admin(user):
+        return Person.objects.all()
+    person = person_for_user(user)
+    if person is None:
+        return Person.objects.none()
+    managed_team_ids = team_ids_with_descendants(set(person.managed_teams.values_list("id", flat=True)))
+    return Person.objects.filter(
+        Q(pk=person.pk) | Q(coach=person) | Q(manager=person) | Q(team_id__in=managed_team_ids)
+    )
+
+
+def teams_visible_to(user: User | AnonymousUser) -> QuerySet[Team]:
+    """Teams this login may see: all for admins, otherwise the teams they manage (and below) and their own."""
+    if user_is_program_admin(user):
+        return Team.objects.all()
+    person = person_for_user(user)
+    if person is None:
+        return Team.objects.none()
+    managed = team_ids_with_descendants(set(person.managed_teams.values_list("id", flat=True)))
+    own = {person.team_id} if person.team_id else set()
+    return Team.objects.filter(pk__in=managed | own)
+
+
+def team_of_person_on(*, person: Person, on_date) -> Team | None:
+    """The team a person was on at a given date, from the membership history."""
+    membership = (
+        TeamMembership.objects.filter(person=person, started_on__lte=on_date)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on_date))
+        .select_related("team")
+        .order_by("-started_on")
+        .first()
+    )
+    return membership.team if membership else None

@@ -1,0 +1,88 @@
+"""Writes to the org: people joining and moving teams, and the append-only audit trail."""
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import AuditAction
+from .models import AuditEntry, Person, Team, TeamMembership
+
+if TYPE_CHECKING:  # program sits below roles: type hints only, no runtime import
+    from roles.models import Role
+
+
+def audit_record(
+    *,
+    action: AuditAction,
+    object_type: str,
+    summary: str,
+    actor: User | None = None,
+    subject_person: Person | None = None,
+    object_id: str | int = "",
+    reason: str = "",
+    evidence: dict | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit trail (the only way entries are written)."""
+    entry = AuditEntry(
+        actor=actor,
+        action=action,
+        subject_person=subject_person,
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=summary[:300],
+        reason=reason,
+        evidence=evidence or {},
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def person_join(
+    *,
+    email: str,
+    full_name: str,
+    team: Team,
+    role: "Role | None" = None,
+    started_on: datetime.date | None = None,
+    **attributes,
+) -> Person:
+    """Add a person to the program on a team, opening their first membership."""
+    started_on = started_on or timezone.localdate()
+    person = Person(email=email.strip().lower(), full_name=full_name, team=team, role=role, **attributes)
+    person.start_date = person.start_date or started_on
+    person.full_clean()
+    person.save()
+    TeamMembership.objects.create(person=person, team=team, role=role, started_on=started_on)
+    return person
+
+
+@transaction.atomic
+def person_move_team(
+    *, person: Person, team: Team, on_date: datetime.date | None = None, role: "Role | None" = None
+) -> TeamMembership:
+    """Move a person to another team (and optionally role) from a date; the old membership is closed, not lost.
+
+    Their attempts and sign-offs belong to the person, so they move with them; each attempt keeps the team
+    it was made on, and the membership history answers "which team was this person on, then".
+    """
+    on_date = on_date or timezone.localdate()
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    role = role or person.role
+    current = TeamMembership.objects.filter(person=person, ended_on__isnull=True).first()
+    if current is not None:
+        if current.team_id == team.pk and current.role_id == (role.pk if role else None):
+            return current
+        if on_date < current.started_on:
+            raise ValueError(f"{person} joined {current.team} on {current.started_on}; a move must come after.")
+        current.ended_on = on_date
+        current.save(update_fields=["ended_on"])
+    membership = TeamMembership.objects.create(person=person, team=team, role=role, started_on=on_date)
+    person.team = team
+    person.role = role
+    person.save(update_fields=["team", "role"])
+    return membership

@@ -1,0 +1,94 @@
+"""Writes to roles and standards: publishing freezes a version; a new draft copies the latest one."""
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from program.choices import AuditAction
+from program.services import audit_record
+
+from .choices import VersionStatus
+from .models import Criterion, LevelDescriptor, ReadinessStandard, Role, StandardVersion
+
+
+@transaction.atomic
+def standard_create(*, role: Role, name: str, **attributes) -> ReadinessStandard:
+    """Create a role's standard with an empty draft v1 to fill in."""
+    standard = ReadinessStandard(role=role, name=name, **attributes)
+    standard.full_clean()
+    standard.save()
+    StandardVersion.objects.create(standard=standard, number=1, status=VersionStatus.DRAFT)
+    return standard
+
+
+@transaction.atomic
+def standard_version_publish(*, version: StandardVersion, by: User | None = None) -> StandardVersion:
+    """Publish a draft: from now on it is frozen for good (read-only everywhere)."""
+    version = StandardVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        raise ValidationError(f"{version} is already published; publish a new draft instead.")
+    if not version.criteria.exists():
+        raise ValidationError(f"{version} has no criteria; add at least one before publishing.")
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = by
+    version.save(update_fields=["status", "published_at", "published_by"])
+    audit_record(
+        action=AuditAction.PUBLISHED,
+        object_type="standard-version",
+        object_id=version.pk,
+        summary=f"Published {version}",
+        actor=by,
+        evidence={"criteria": list(version.criteria.values_list("key", flat=True))},
+    )
+    return version
+
+
+@transaction.atomic
+def standard_version_new_draft(*, standard: ReadinessStandard, change_note: str = "") -> StandardVersion:
+    """Start the next draft as a copy of the latest version: criteria, level descriptors, required scenarios."""
+    standard = ReadinessStandard.objects.select_for_update().get(pk=standard.pk)
+    if standard.versions.filter(status=VersionStatus.DRAFT).exists():
+        raise ValidationError(f"{standard} already has a draft; edit or publish it first.")
+    latest = standard.versions.order_by("-number").first()
+    next_number = (standard.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    draft = StandardVersion.objects.create(
+        standard=standard, number=next_number, status=VersionStatus.DRAFT, change_note=change_note
+    )
+    if latest is None:
+        return draft
+    for criterion in latest.criteria.prefetch_related("levels", "required_scenarios"):
+        levels = list(criterion.levels.all())
+        scenarios = list(criterion.required_scenarios.all())
+        criterion.pk = None
+        criterion._state.adding = True
+        criterion.version = draft
+        criterion.save()
+        LevelDescriptor.objects.bulk_create(
+            LevelDescriptor(
+                criterion=criterion,
+                level=level.level,
+                descriptor=level.descriptor,
+                example_of_good=level.example_of_good,
+            )
+            for level in levels
+        )
+        criterion.required_scenarios.set(scenarios)
+    return draft
+
+
+def ensure_version_editable(version: StandardVersion) -> None:
+    """Refuse any change to a published version's content."""
+    if version.pk and StandardVersion.objects.filter(pk=version.pk, status=VersionStatus.PUBLISHED).exists():
+        raise ValidationError(f"{version} is published and frozen; start a new draft to change it.")
+
+
+@transaction.atomic
+def criterion_save(*, criterion: Criterion) -> Criterion:
+    """Create or change a criterion of a draft version."""
+    ensure_version_editable(criterion.version)
+    criterion.full_clean()
+    criterion.save()
+    return criterion

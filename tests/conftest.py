@@ -1,0 +1,116 @@
+"""Shared fixtures: users per group, and a real Celery worker on Redis for tests marked `worker`."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.db import connection
+
+from program import celery_app
+from program.constants import COACH_GROUP, LD_ADMIN_GROUP, LEARNER_GROUP, MANAGER_GROUP
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+WORKER_QUEUE = f"tests-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(autouse=True)
+def _celery_mode(request):
+    """Tasks run eagerly in-process, except in tests marked `worker`, which go through Redis to a real worker."""
+    real_worker = request.node.get_closest_marker("worker") is not None
+    celery_app.conf.task_always_eager = not real_worker
+    celery_app.conf.task_default_queue = WORKER_QUEUE if real_worker else settings.CELERY_TASK_DEFAULT_QUEUE
+    yield
+    celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+
+
+def _database_url_for_worker() -> str:
+    db = connection.settings_dict
+    credentials = db["USER"] or ""
+    if db.get("PASSWORD"):
+        credentials += f":{db['PASSWORD']}"
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` subprocess on the test database and Redis, on a queue of its own."""
+    if not settings.REDIS_URL or connection.vendor != "postgresql":
+        pytest.skip("needs REDIS_URL and PostgreSQL: runs in the PostgreSQL + Redis pass of the test command")
+    env = os.environ | {
+        "DATABASE_URL": _database_url_for_worker(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": WORKER_QUEUE,
+        "DJANGO_SETTINGS_MODULE": "program.settings",
+    }
+    log_path = PROJECT_DIR / f".pytest-worker-{WORKER_QUEUE}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "program",
+                "worker",
+                "--loglevel=INFO",
+                "--pool=threads",
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+                "-Q",
+                WORKER_QUEUE,
+                "-n",
+                f"{WORKER_QUEUE}@%h",
+            ],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(destination=[f"{WORKER_QUEUE}@{os.uname().nodename}"], timeout=1):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Celery worker did not start; see {log_path}:\n{log_path.read_text()[-3000:]}")
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log_path.unlink(missing_ok=True)
+
+
+def _user_in_group(username: str, group_name: str | None, **flags) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-123", **flags)
+    if group_name:
+        user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def ld_admin_user(db) -> User:
+    return _user_in_group("ld-admin", LD_ADMIN_GROUP, is_staff=True)
+
+
+@pytest.fixture
+def coach_user(db) -> User:
+    return _user_in_group("coach", COACH_GROUP)
+
+
+@pytest.fixture
+def manager_user(db) -> User:
+    return _user_in_group("manager", MANAGER_GROUP)
+
+
+@pytest.fixture
+def learner_user(db) -> User:
+    return _user_in_group("learner", LEARNER_GROUP)
