@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from .choices import EvidenceSource, ScenarioKind, ScoringRule, SignOffDecision
+from ..choices import EvidenceSource, ScenarioKind, ScoringRule, SignOffDecision
 
 
 class Scenario(models.Model):

@@ -1,0 +1,3 @@
+"""Admin of the assessments app, one module per concept."""
+
+from . import evidence  # noqa: F401

@@ -1,0 +1,1 @@
+"""Admin of scenarios, attempts and sign-offs."""
