@@ -25,3 +25,52 @@ class EvidenceSource(models.TextChoices):
 class SignOffDecision(models.TextChoices):
     READY = "ready", "Ready"
     NOT_YET = "not_yet", "Not yet"
+
+
+class SinceMode(models.TextChoices):
+    """How an LRS filters `since`, so the sync knows whether its cursor can be trusted."""
+
+    STORED = "stored", "On `stored`, as xAPI 1.0.3 says (read from the cursor minus the overlap)"
+    TIMESTAMP = "timestamp", "On `timestamp` (e.g. Ralph): read everything every run, skip known ids"
+
+
+class MappingProfile(models.TextChoices):
+    """Which xAPI profile turns a connection's statements into attempts."""
+
+    READINESS_PORTAL = "readiness-portal", "Readiness Portal profile (docs/xapi-profile.md)"
+
+
+class SyncRunKind(models.TextChoices):
+    SYNC = "sync", "Sync from an LRS"
+    IMPORT = "import", "Import of an LRS export file"
+
+
+class SyncTrigger(models.TextChoices):
+    SCHEDULE = "schedule", "Schedule (beat)"
+    ADMIN = "admin", "Admin action"
+    COMMAND = "command", "Management command"
+
+
+class SyncRunStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class StatementStatus(models.TextChoices):
+    """What became of a stored statement."""
+
+    RECORDED = "recorded", "Stored; makes no attempt (outside the profile)"
+    ATTEMPT = "attempt", "Made an attempt"
+    AWAITING_IDENTITY = "awaiting_identity", "Waits for its actor to be mapped to a person"
+    VOIDED = "voided", "Voided by a later statement"
+    VOIDING = "voiding", "Voids another statement"
+
+
+class IdentityKind(models.TextChoices):
+    """The four inverse functional identifiers of an xAPI actor."""
+
+    MBOX = "mbox", "mbox (email)"
+    MBOX_SHA1SUM = "mbox_sha1sum", "mbox_sha1sum"
+    OPENID = "openid", "OpenID"
+    ACCOUNT = "account", "Account (homePage + name)"

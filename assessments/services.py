@@ -1,17 +1,19 @@
-"""Writes of evidence and decisions: recording attempts and coaches' sign-offs."""
+"""Writes of evidence and decisions: recording attempts (by hand or from xAPI statements) and coaches' sign-offs."""
 
 import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from program.models import Person
 from roles.models import StandardVersion
 
-from .choices import EvidenceSource, SignOffDecision
-from .models import Attempt, Scenario, SignOff
+from .choices import EvidenceSource, SignOffDecision, StatementStatus
+from .lrs.mapping import MappingError, attempt_values, makes_attempt, scenario_for
+from .models import Attempt, Scenario, SignOff, Statement
 
 
 @transaction.atomic
@@ -85,3 +87,104 @@ def signoff_create(
     if evidence:
         signoff.evidence_reviewed.set(evidence)
     return signoff
+
+
+@dataclass
+class StatementAttempts:
+    """What `attempts_record_from_statements` did: attempts made, and statements it could not map (with why)."""
+
+    created: list[Attempt] = field(default_factory=list)
+    rejected: dict = field(default_factory=dict)
+
+
+@transaction.atomic
+def attempts_record_from_statements(
+    *, statements: list[Statement], evidence_source: EvidenceSource = EvidenceSource.LRS
+) -> StatementAttempts:
+    """The one place attempts are made from xAPI statements, in bulk with a constant number of queries.
+
+    A statement makes an attempt when its verb records one, its activity is a scenario, its actor is mapped
+    to a person and it is not voided; its attempt is numbered after the person's earlier attempts in
+    timestamp order. Sets `status` to ATTEMPT on those statements (the caller saves them); statements on a
+    scenario that cannot be mapped come back in `rejected` {statement_id: reason}.
+    """
+    result = StatementAttempts()
+    candidates = [
+        statement
+        for statement in statements
+        if makes_attempt(statement)
+        and statement.status != StatementStatus.VOIDED
+        and statement.identity is not None
+        and statement.identity.person_id is not None
+    ]
+    if not candidates:
+        return result
+    iris = {statement.activity_iri for statement in candidates}
+    keys = {statement.extensions["scenario"] for statement in candidates if "scenario" in statement.extensions}
+    scenarios = list(
+        Scenario.objects.filter(Q(xapi_activity_iri__in=iris) | Q(key__in=keys)).select_related("standard_version")
+    )
+    by_iri = {scenario.xapi_activity_iri: scenario for scenario in scenarios if scenario.xapi_activity_iri}
+    by_key = {scenario.key: scenario for scenario in scenarios}
+    mapped = []
+    for statement in candidates:
+        try:
+            scenario = scenario_for(statement, by_iri, by_key)
+        except MappingError as error:
+            result.rejected[statement.statement_id] = str(error)
+            continue
+        if scenario is not None:
+            mapped.append((statement, scenario))
+    if not mapped:
+        return result
+    versions = {
+        (version.standard_id, version.number): version
+        for version in StandardVersion.objects.filter(
+            standard_id__in={scenario.standard_version.standard_id for _, scenario in mapped}
+        )
+    }
+    already = set(
+        Attempt.objects.filter(source_statement_id__in=[statement.statement_id for statement, _ in mapped]).values_list(
+            "source_statement_id", flat=True
+        )
+    )
+    person_ids = {statement.identity.person_id for statement, _ in mapped}
+    # Locking the people serialises numbering with any other writer of their attempts.
+    team_by_person = dict(Person.objects.select_for_update().filter(pk__in=person_ids).values_list("id", "team_id"))
+    last_numbers = {
+        (row["person_id"], row["scenario_id"]): row["top"]
+        for row in Attempt.objects.filter(person_id__in=person_ids, scenario_id__in={s.pk for _, s in mapped})
+        .values("person_id", "scenario_id")
+        .annotate(top=Max("attempt_number"))
+    }
+    for statement, scenario in sorted(mapped, key=lambda pair: (pair[0].timestamp, str(pair[0].statement_id))):
+        if statement.statement_id in already:
+            statement.status = StatementStatus.ATTEMPT
+            continue
+        try:
+            values = attempt_values(statement, scenario, versions)
+        except MappingError as error:
+            result.rejected[statement.statement_id] = str(error)
+            continue
+        person_id = statement.identity.person_id
+        number = last_numbers.get((person_id, scenario.pk), 0) + 1
+        last_numbers[(person_id, scenario.pk)] = number
+        result.created.append(
+            Attempt(
+                person_id=person_id,
+                team_id=team_by_person.get(person_id),
+                attempt_number=number,
+                evidence_source=evidence_source,
+                **values,
+            )
+        )
+        statement.status = StatementStatus.ATTEMPT
+    Attempt.objects.bulk_create(result.created, batch_size=1000)
+    return result
+
+
+def attempts_void_for_statements(*, statement_ids: list, voided_at: datetime.datetime) -> int:
+    """Retract the attempts made from voided statements (kept, marked voided, so they never count again)."""
+    return Attempt.objects.filter(source_statement_id__in=statement_ids, voided_at__isnull=True).update(
+        voided_at=voided_at
+    )

@@ -147,7 +147,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Each LRS connection has its own interval; this only looks every minute for the ones that are due.
+    "lrs-sync-due-connections": {"task": "assessments.tasks.lrs_sync_due_connections", "schedule": 60.0},
+}
+
+# Fernet key(s) that encrypt LRS secrets at rest, newest first (comma-separated); see assessments/lrs/crypto.py.
+LRS_ENCRYPTION_KEY = os.environ.get("LRS_ENCRYPTION_KEY", "")
+# Reading an LRS: per-request timeout, attempts on 429/5xx/timeouts, and the first backoff (doubled each time).
+LRS_SYNC_TIMEOUT_SECONDS = float(os.environ.get("LRS_SYNC_TIMEOUT_SECONDS", "30"))
+LRS_SYNC_MAX_ATTEMPTS = int(os.environ.get("LRS_SYNC_MAX_ATTEMPTS", "6"))
+LRS_SYNC_BACKOFF_SECONDS = float(os.environ.get("LRS_SYNC_BACKOFF_SECONDS", "0.5"))
 
 CACHES = {
     "default": (

@@ -1,5 +1,15 @@
 """Assessment models, one concept per module."""
 
 from .evidence import Attempt, Scenario, SignOff
+from .lrs import ActorIdentity, LRSConnection, LRSSyncRun, QuarantinedStatement, Statement
 
-__all__ = ["Attempt", "Scenario", "SignOff"]
+__all__ = [
+    "ActorIdentity",
+    "Attempt",
+    "LRSConnection",
+    "LRSSyncRun",
+    "QuarantinedStatement",
+    "Scenario",
+    "SignOff",
+    "Statement",
+]

@@ -1,0 +1,132 @@
+"""An xAPI 1.0.3 client for GET /statements: paging by `more`, retries with backoff, the consistency header.
+
+It never parses `more`: it resolves it against the LRS origin (Data 2.5) and follows it until it is empty.
+"""
+
+import datetime
+import random
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import httpx
+
+XAPI_VERSION = "1.0.3"
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+
+class LRSError(RuntimeError):
+    """The LRS could not be read, after retries; the message says what it answered."""
+
+
+@dataclass
+class StatementPage:
+    statements: list
+    more: str
+    consistent_through: datetime.datetime | None
+    url: str
+
+
+class LRSClient:
+    """Reads statements from one LRS; a 429, a 5xx, a timeout or a dropped connection is retried with backoff."""
+
+    def __init__(
+        self,
+        *,
+        endpoint: str,
+        key: str,
+        secret: str,
+        timeout: float = 30.0,
+        max_attempts: int = 6,
+        backoff_seconds: float = 0.5,
+        max_backoff_seconds: float = 30.0,
+    ):
+        self.statements_url = urljoin(endpoint if endpoint.endswith("/") else endpoint + "/", "statements")
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self.retries = 0
+        self._http = httpx.Client(
+            auth=(key, secret),
+            timeout=timeout,
+            headers={"X-Experience-API-Version": XAPI_VERSION, "Accept": "application/json"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def first_page(self, *, since: datetime.datetime | None, limit: int) -> StatementPage:
+        """The first page of statements stored after `since` (exclusive), oldest first."""
+        params = {"ascending": "true", "limit": str(limit)}
+        if since is not None:
+            # Always with a time zone; httpx URL-encodes `+` as %2B.
+            params["since"] = since.astimezone(datetime.UTC).isoformat()
+        return self._get(self.statements_url, params)
+
+    def next_page(self, page: StatementPage) -> StatementPage | None:
+        """The page `more` points to, None when it is empty (the end)."""
+        if not page.more:
+            return None
+        return self._get(urljoin(self.statements_url, page.more), None)
+
+    def _get(self, url: str, params: dict | None) -> StatementPage:
+        last_problem = ""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                response = self._http.get(url, params=params)
+            except (httpx.TimeoutException, httpx.TransportError) as error:
+                last_problem = f"{type(error).__name__}: {error}"
+                retry_after = None
+            else:
+                if response.status_code == 200:
+                    return self._page(response)
+                if response.status_code not in RETRY_STATUSES:
+                    raise LRSError(f"GET {response.url} answered {response.status_code}: {response.text[:300]}")
+                last_problem = f"HTTP {response.status_code}: {response.text[:200]}"
+                retry_after = _retry_after_seconds(response)
+            if attempt == self.max_attempts:
+                break
+            self.retries += 1
+            delay = min(self.backoff_seconds * 2 ** (attempt - 1), self.max_backoff_seconds)
+            time.sleep(retry_after if retry_after is not None else delay * (0.5 + random.random() / 2))
+        raise LRSError(f"GET {url} failed after {self.max_attempts} attempts; last: {last_problem}")
+
+    def _page(self, response: httpx.Response) -> StatementPage:
+        try:
+            body = response.json()
+            statements, more = body["statements"], body.get("more") or ""
+        except (ValueError, KeyError, TypeError) as error:
+            raise LRSError(f"GET {response.url} did not return a StatementResult: {error}") from None
+        if not isinstance(statements, list) or not isinstance(more, str):
+            raise LRSError(f"GET {response.url} did not return a StatementResult")
+        return StatementPage(
+            statements=statements,
+            more=more,
+            consistent_through=_consistent_through(response),
+            url=str(response.url),
+        )
+
+
+def _consistent_through(response: httpx.Response) -> datetime.datetime | None:
+    value = response.headers.get("X-Experience-API-Consistent-Through")
+    if not value:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+
+
+def _retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    try:
+        return min(float(value), 120.0)
+    except ValueError:
+        return None
