@@ -81,7 +81,9 @@ def _score(statement: Statement, scenario: Scenario, steps: list[str]) -> Decima
             raise ValueError("needs the steps-completed extension")
         key_steps = set(scenario.key_steps)
         return score_from_result(rule=rule, steps_completed=len(key_steps & set(steps)), steps_total=len(key_steps))
-    return score_from_result(rule=rule, level=statement.extensions.get("rubric_level"))
+    if "rubric_level" not in statement.extensions:
+        raise ValueError("needs the rubric-level extension (1 to 4)")
+    return score_from_result(rule=rule, level=statement.extensions["rubric_level"])
 
 
 def _seconds(value: float | None) -> int | None:
