@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import httpx
+import orjson
 
 XAPI_VERSION = "1.0.3"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -99,9 +100,9 @@ class LRSClient:
 
     def _page(self, response: httpx.Response) -> StatementPage:
         try:
-            body = response.json()
+            body = orjson.loads(response.content)
             statements, more = body["statements"], body.get("more") or ""
-        except (ValueError, KeyError, TypeError) as error:
+        except (orjson.JSONDecodeError, KeyError, TypeError) as error:
             raise LRSError(f"GET {response.url} did not return a StatementResult: {error}") from None
         if not isinstance(statements, list) or not isinstance(more, str):
             raise LRSError(f"GET {response.url} did not return a StatementResult")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import ijson
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from ..choices import EvidenceSource, SyncRunKind, SyncRunStatus, SyncTrigger
@@ -43,6 +43,7 @@ def statements_import(
                     run.save(update_fields=["pages", *RUN_COUNTERS])
                 if progress:
                     progress(result, stream.tell())
+                reset_queries()  # with DEBUG on, Django keeps every query: memory would grow with the run
             run.status = SyncRunStatus.SUCCEEDED
         except ijson.JSONError as error:
             # The batches before the break are stored; fix the file and import it again (stored ids are skipped).

@@ -5,17 +5,18 @@ the cursor move, so a crash leaves either the whole batch and its cursor, or nei
 """
 
 import datetime
-import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import orjson
 from django.db import transaction
 from django.utils import timezone
 
 from ..choices import EvidenceSource, StatementStatus
 from ..models import LRSConnection, LRSSyncRun, QuarantinedStatement, Statement
 from ..services import attempts_record_from_statements, attempts_void_for_statements
+from .bulk import rows_insert, values_present
 from .identity import identities_resolve
 from .mapping import makes_attempt
 from .parsing import ParsedStatement, StatementRejected, raw_text, statement_parse
@@ -52,8 +53,8 @@ def incoming_from_data(data) -> Incoming:
 
 def incoming_from_text(text: str) -> Incoming:
     try:
-        return Incoming(data=json.loads(text), raw=text)
-    except ValueError as error:
+        return Incoming(data=orjson.loads(text), raw=text)
+    except orjson.JSONDecodeError as error:
         return Incoming(data=None, raw=text, error=f"not valid JSON: {error}")
 
 
@@ -94,13 +95,13 @@ def statements_ingest(
         else:
             parsed[statement.statement_id] = statement
 
-    already_stored = set(Statement.objects.filter(statement_id__in=list(parsed)).values_list("statement_id", flat=True))
+    already_stored = values_present(Statement, "statement_id", list(parsed))
     known = set(already_stored)
     if not reprocessing:
-        known |= set(
-            QuarantinedStatement.objects.filter(
-                statement_id__in=list(parsed) + [row.statement_id for row in rejected if row.statement_id]
-            ).values_list("statement_id", flat=True)
+        known |= values_present(
+            QuarantinedStatement,
+            "statement_id",
+            list(parsed) + [row.statement_id for row in rejected if row.statement_id],
         )
     result.skipped += sum(1 for statement_id in parsed if statement_id in known)
     fresh = [statement for statement_id, statement in parsed.items() if statement_id not in known]
@@ -109,25 +110,28 @@ def statements_ingest(
         result.skipped += sum(1 for row in rejected if row.statement_id in known)
         rejected = [row for row in rejected if row.statement_id not in known]
 
-    identities = identities_resolve(
-        {
-            statement.identity_key: (statement.identity_kind, statement.actor_name)
-            for statement in fresh
-            if statement.identity_key
-        }
-    )
-    rows = [_statement_row(statement, identities, connection) for statement in fresh]
-    voided_targets, voided_stored = voids_apply(rows, voided_at=now)
-    mapped = attempts_record_from_statements(statements=rows, evidence_source=evidence_source)
+    actors = {statement.identity_key: (statement.identity_kind, statement.actor_name) for statement in fresh}
+    actors.pop(None, None)  # anonymous groups have no identity
+    identities = identities_resolve(actors)
+    for statement in fresh:
+        _classify(statement, identities)
+    voided_targets, voided_stored = voids_apply(fresh, voided_at=now)
+    mapped = attempts_record_from_statements(statements=fresh, evidence_source=evidence_source)
     if mapped.rejected:
-        rows_by_id = {row.statement_id: row for row in rows}
-        for statement_id, reason in mapped.rejected.items():
-            row = rows_by_id.pop(statement_id)
-            rejected.append(
-                QuarantinedStatement(statement_id=statement_id, raw=row.raw, reason=reason, connection=connection)
+        rejected += [
+            QuarantinedStatement(
+                statement_id=statement.statement_id,
+                raw=statement.raw,
+                reason=mapped.rejected[statement.statement_id],
+                connection=connection,
             )
-        rows = list(rows_by_id.values())
-    Statement.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+            for statement in fresh
+            if statement.statement_id in mapped.rejected
+        ]
+        fresh = [statement for statement in fresh if statement.statement_id not in mapped.rejected]
+    rows_insert(
+        Statement, [_statement_row(statement, connection) for statement in fresh], conflict_column="statement_id"
+    )
     if voided_targets:
         attempts_void_for_statements(statement_ids=voided_targets, voided_at=now)
 
@@ -138,48 +142,52 @@ def statements_ingest(
     else:
         QuarantinedStatement.objects.bulk_create(rejected, batch_size=1000, ignore_conflicts=True)
 
-    result.new = len(rows)
+    result.new = len(fresh)
     result.quarantined = len(rejected)
-    result.attempts_created = len(mapped.created)
-    result.voided = voided_stored + sum(1 for row in rows if row.status == StatementStatus.VOIDED)
-    result.accepted_ids = {row.statement_id for row in rows} | already_stored
+    result.attempts_created = mapped.created
+    result.voided = voided_stored + sum(1 for statement in fresh if statement.status == StatementStatus.VOIDED)
+    result.accepted_ids = {statement.statement_id for statement in fresh} | already_stored
     result.rejections = {row.statement_id: row.reason for row in rejected if row.statement_id}
     return result
 
 
-def _statement_row(statement: ParsedStatement, identities: dict, connection: LRSConnection | None) -> Statement:
-    identity = identities.get(statement.identity_key) if statement.identity_key else None
+def _classify(statement: ParsedStatement, identities: dict) -> None:
+    statement.identity = identities.get(statement.identity_key) if statement.identity_key else None
     if statement.voids_statement_id:
-        status = StatementStatus.VOIDING
-    elif makes_attempt(statement) and identity is not None and identity.person_id is None:
-        status = StatementStatus.AWAITING_IDENTITY
+        statement.status = StatementStatus.VOIDING
+    elif makes_attempt(statement) and statement.identity is not None and statement.identity.person_id is None:
+        statement.status = StatementStatus.AWAITING_IDENTITY
     else:
-        status = StatementStatus.RECORDED
+        statement.status = StatementStatus.RECORDED
+
+
+def _statement_row(statement: ParsedStatement, connection: LRSConnection | None) -> dict:
     extensions = statement.extensions
-    return Statement(
-        statement_id=statement.statement_id,
-        raw=statement.raw,
-        connection=connection,
-        status=status,
-        identity=identity,
-        verb_iri=statement.verb_iri,
-        activity_iri=statement.activity_iri,
-        registration=statement.registration,
-        timestamp=statement.timestamp,
-        stored=statement.stored,
-        score_scaled=statement.score_scaled,
-        score_raw=statement.score_raw,
-        score_min=statement.score_min,
-        score_max=statement.score_max,
-        success=statement.success,
-        completion=statement.completion,
-        duration_seconds=statement.duration_seconds,
-        role_key=extensions.get("role", "")[:80],
-        service_key=extensions.get("service", "")[:80],
-        rubric_version=extensions.get("rubric_version"),
-        extensions=extensions,
-        voids_statement_id=statement.voids_statement_id,
-    )
+    return {
+        "statement_id": statement.statement_id,
+        "raw": statement.raw,
+        "connection_id": connection.pk if connection else None,
+        "status": statement.status,
+        "identity_id": statement.identity.pk if statement.identity else None,
+        "verb_iri": statement.verb_iri,
+        "activity_iri": statement.activity_iri,
+        "registration": statement.registration,
+        "timestamp": statement.timestamp,
+        "stored": statement.stored,
+        "score_scaled": statement.score_scaled,
+        "score_raw": statement.score_raw,
+        "score_min": statement.score_min,
+        "score_max": statement.score_max,
+        "success": statement.success,
+        "completion": statement.completion,
+        "duration_seconds": statement.duration_seconds,
+        "role_key": extensions.get("role", "")[:80],
+        "service_key": extensions.get("service", "")[:80],
+        "rubric_version": extensions.get("rubric_version"),
+        "extensions": extensions,
+        "voids_statement_id": statement.voids_statement_id,
+        "voided_at": statement.voided_at,
+    }
 
 
 def _statement_id_of(data) -> uuid.UUID | None:

@@ -1,4 +1,6 @@
-"""The profile's mapping from a stored statement to the values of an attempt (pure: no queries).
+"""The profile's mapping from a statement to the values of an attempt (pure: no queries).
+
+A statement here is a stored `Statement` or a `ParsedStatement` about to be stored: both have the same columns.
 
 `attempt_values` raises MappingError with a readable reason when a statement on a scenario lacks what the
 scenario's scoring rule needs; the statement then goes to the quarantine until the mapping is fixed.
@@ -52,8 +54,8 @@ def attempt_values(statement: Statement, scenario: Scenario, versions: dict[tupl
     except ValueError as error:
         raise MappingError(f"scenario {scenario.key} ({scenario.get_scoring_rule_display()}): {error}") from None
     return {
-        "scenario": scenario,
-        "rubric_version": rubric_version,
+        "scenario_id": scenario.pk,
+        "rubric_version_id": rubric_version.pk,
         "completed_at": statement.timestamp,
         "score": score,
         "passed": score >= scenario.pass_mark,

@@ -5,9 +5,10 @@ reason kept in the quarantine. Unknown properties are ignored (Communication 3.3
 """
 
 import datetime
-import json
 import uuid
 from dataclasses import dataclass, field
+
+import orjson
 
 from .duration import duration_seconds
 from .identity import IdentityError, identity_from_actor
@@ -39,6 +40,10 @@ class ParsedStatement:
     duration_seconds: float | None = None
     extensions: dict = field(default_factory=dict)
     voids_statement_id: uuid.UUID | None = None
+    # Set by the ingest path before the row is stored.
+    status: str = ""
+    identity: object = None
+    voided_at: datetime.datetime | None = None
 
 
 def statement_parse(data, raw: str, *, received_at: datetime.datetime) -> ParsedStatement:
@@ -202,4 +207,4 @@ def _is_iri(value) -> bool:
 
 def raw_text(data) -> str:
     """The statement's JSON text, key order and values kept, for the `raw` column."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(data).decode()

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -110,6 +110,7 @@ def _pages_sync(connection: LRSConnection, run: LRSSyncRun, token: str, progress
                 run.save(update_fields=["pages", "cursor_after", *RUN_COUNTERS])
             if progress:
                 progress(result)
+            reset_queries()  # with DEBUG on, Django keeps every query: memory would grow with the run
             # An empty page ends the run even if `more` is not empty (some LRSs always send one).
             page = client.next_page(page) if page.statements else None
 

@@ -8,17 +8,17 @@ import datetime
 
 from ..choices import StatementStatus
 from ..models import Statement
+from .bulk import values_present
+from .parsing import ParsedStatement
 
 
-def voids_apply(rows: list[Statement], *, voided_at: datetime.datetime) -> tuple[list, int]:
+def voids_apply(rows: list[ParsedStatement], *, voided_at: datetime.datetime) -> tuple[list, int]:
     """Void the new rows some voiding statement targets (marked in memory, before they are saved), and the
     already stored statements the new voiding rows target (updated now). Returns the ids of the latter, whose
     attempts the caller retracts, and how many stored statements it voided. Two queries, whatever the size."""
     new_ids = {row.statement_id for row in rows if row.status != StatementStatus.VOIDING}
     targets = {row.voids_statement_id for row in rows if row.voids_statement_id}
-    tombstoned = targets | set(
-        Statement.objects.filter(voids_statement_id__in=list(new_ids)).values_list("voids_statement_id", flat=True)
-    )
+    tombstoned = targets | values_present(Statement, "voids_statement_id", list(new_ids))
     for row in rows:
         if row.statement_id in tombstoned and row.status != StatementStatus.VOIDING:
             row.status = StatementStatus.VOIDED
