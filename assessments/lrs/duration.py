@@ -1,5 +1,6 @@
 """ISO 8601 durations as xAPI uses them (Data 4.6), e.g. `PT14M30S`, to seconds."""
 
+import functools
 import re
 
 _DURATION = re.compile(
@@ -21,7 +22,14 @@ _SECONDS_PER_UNIT = {
 
 def duration_seconds(value: str) -> float:
     """Seconds in an ISO 8601 duration, rounded to xAPI's 0.01 s; ValueError with the value when malformed."""
-    match = _DURATION.match(value) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not an ISO 8601 duration such as PT14M30S")
+    return _seconds(value)
+
+
+@functools.lru_cache(maxsize=4096)  # the same few durations recur across thousands of statements
+def _seconds(value: str) -> float:
+    match = _DURATION.match(value)
     if match is None:
         raise ValueError(f"{value!r} is not an ISO 8601 duration such as PT14M30S")
     total = sum(float(amount) * _SECONDS_PER_UNIT[unit] for unit, amount in match.groupdict().items() if amount)

@@ -9,6 +9,7 @@ import datetime
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import reset_queries, transaction
@@ -89,16 +90,22 @@ def _pages_sync(connection: LRSConnection, run: LRSSyncRun, token: str, progress
     since = None
     if connection.since_mode == SinceMode.STORED and connection.cursor_stored is not None:
         since = connection.cursor_stored - datetime.timedelta(seconds=connection.overlap_seconds)
-    with LRSClient(
-        endpoint=connection.endpoint,
-        key=connection.key,
-        secret=secret_decrypt(connection.secret_encrypted),
-        timeout=settings.LRS_SYNC_TIMEOUT_SECONDS,
-        max_attempts=settings.LRS_SYNC_MAX_ATTEMPTS,
-        backoff_seconds=settings.LRS_SYNC_BACKOFF_SECONDS,
-    ) as client:
+    with (
+        LRSClient(
+            endpoint=connection.endpoint,
+            key=connection.key,
+            secret=secret_decrypt(connection.secret_encrypted),
+            timeout=settings.LRS_SYNC_TIMEOUT_SECONDS,
+            max_attempts=settings.LRS_SYNC_MAX_ATTEMPTS,
+            backoff_seconds=settings.LRS_SYNC_BACKOFF_SECONDS,
+        ) as client,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="lrs-fetch") as fetcher,
+    ):
         page = client.first_page(since=since, limit=connection.page_size)
         while page is not None:
+            # Fetch the next page while this one is stored: the sync then costs about the slower of the two,
+            # not their sum. An empty page ends the run even if `more` is not empty (some LRSs always send one).
+            next_page = fetcher.submit(client.next_page, page) if page.statements else None
             with transaction.atomic():
                 result = statements_ingest(
                     [incoming_from_data(statement) for statement in page.statements], connection=connection, run=run
@@ -111,8 +118,7 @@ def _pages_sync(connection: LRSConnection, run: LRSSyncRun, token: str, progress
             if progress:
                 progress(result)
             reset_queries()  # with DEBUG on, Django keeps every query: memory would grow with the run
-            # An empty page ends the run even if `more` is not empty (some LRSs always send one).
-            page = client.next_page(page) if page.statements else None
+            page = next_page.result() if next_page else None
 
 
 def _cursor_advance(
