@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from assessments.choices import SignOffDecision
-from assessments.models import Attempt, Scenario, SignOff
+from assessments.models import Attempt, Scenario
 from assessments.services import readiness_recompute_for_people
 from program.models import Person
 from roles.choices import GateKind, Grandfathering
