@@ -475,6 +475,30 @@ def _may_approve_exception(*, approver: User, person: Person) -> bool:
     return person.team_id in managed
 
 
+def gate_exception_check(
+    *,
+    person: Person,
+    reason: str,
+    requested_by: User,
+    approved_by: User,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+) -> None:
+    """The rules of an exception (raises ValidationError); forms call it to show errors before saving."""
+    if not reason.strip():
+        raise ValidationError("An exception needs a reason.")
+    if approved_by.pk == requested_by.pk:
+        raise ValidationError("The approver of an exception cannot be the person who requested it.")
+    if ends_at <= starts_at:
+        raise ValidationError("An exception must end after it starts.")
+    if ends_at <= timezone.now():
+        raise ValidationError("An exception must end in the future.")
+    if ends_at - starts_at > datetime.timedelta(days=GATE_EXCEPTION_MAX_DAYS):
+        raise ValidationError(f"An exception lasts at most {GATE_EXCEPTION_MAX_DAYS} days.")
+    if not _may_approve_exception(approver=approved_by, person=person):
+        raise ValidationError(f"{approved_by} may not approve exceptions for {person}: ask their manager.")
+
+
 @transaction.atomic
 def gate_exception_create(
     *,
@@ -488,18 +512,14 @@ def gate_exception_create(
 ) -> GateException:
     """Let a person pass a gate for a bounded time without a current sign-off, with a reason and a second pair
     of eyes: the approver is not the requester and is an L&D admin or the person's manager."""
-    if not reason.strip():
-        raise ValidationError("An exception needs a reason.")
-    if approved_by.pk == requested_by.pk:
-        raise ValidationError("The approver of an exception cannot be the person who requested it.")
-    if ends_at <= starts_at:
-        raise ValidationError("An exception must end after it starts.")
-    if ends_at <= timezone.now():
-        raise ValidationError("An exception must end in the future.")
-    if ends_at - starts_at > datetime.timedelta(days=GATE_EXCEPTION_MAX_DAYS):
-        raise ValidationError(f"An exception lasts at most {GATE_EXCEPTION_MAX_DAYS} days.")
-    if not _may_approve_exception(approver=approved_by, person=person):
-        raise ValidationError(f"{approved_by} may not approve exceptions for {person}: ask their manager.")
+    gate_exception_check(
+        person=person,
+        reason=reason,
+        requested_by=requested_by,
+        approved_by=approved_by,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
     exception = GateException(
         person=person,
         gate=gate,

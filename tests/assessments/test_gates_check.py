@@ -122,9 +122,7 @@ def test_a_learner_may_check_themselves_but_not_someone_else(client):
 
 
 @pytest.mark.parametrize("allowed", [True, False])
-def test_query_count_stays_the_same_when_the_data_grows_tenfold(
-    integration_client, django_assert_num_queries, allowed
-):
+def test_query_count_stays_the_same_when_the_data_grows_tenfold(integration_client, django_assert_num_queries, allowed):
     program = program_setup(criteria=3)
     target = person_with_login("jay", role=program.standard.role)
     if allowed:
