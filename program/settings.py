@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -158,7 +159,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Expire sign-offs past their validity and send the 30-day reminders, once a day before the working day.
+    "readiness-expire-daily": {
+        "task": "assessments.tasks.readiness_expire_daily",
+        "schedule": crontab(hour=5, minute=0),
+    },
+}
 
 CACHES = {
     "default": (
