@@ -74,3 +74,15 @@ class IdentityKind(models.TextChoices):
     MBOX_SHA1SUM = "mbox_sha1sum", "mbox_sha1sum"
     OPENID = "openid", "OpenID"
     ACCOUNT = "account", "Account (homePage + name)"
+
+
+class ReadinessStatus(models.TextChoices):
+    """Where a person stands against their standard's current version, in the order a learner moves through."""
+
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    READY_FOR_SIGNOFF = "ready_for_signoff", "Ready for sign-off"
+    SIGNED_OFF = "signed_off", "Signed off"
+    EXPIRING_SOON = "expiring_soon", "Expiring soon"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"

@@ -3,4 +3,5 @@
 from . import (
     evidence,  # noqa: F401
     lrs,  # noqa: F401
+    readiness,  # noqa: F401
 )
