@@ -104,11 +104,13 @@ def main() -> None:
     def progress(result, position):
         samples.append((position / size, rss_mb()))
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     run = statements_import(path=path, batch_size=2000, progress=progress)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     print(f"import of {count:,} statements: {run.status}, {run.new:,} new, {run.attempts_created:,} attempts")
     print(f"  {elapsed:.1f} s, {count / elapsed:,.0f} statements/s (target ≥ 5,000/s)")
+    print(f"  CPU of this process: {cpu:.1f} s ({cpu / count * 1e6:.0f} µs a statement); the rest is PostgreSQL")
+    print(f"  load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for share in (0.1, 0.25, 0.5, 0.75, 1.0):
         fraction, rss = min(samples, key=lambda sample: abs(sample[0] - share))
         print(f"  RSS at {fraction:4.0%} of the file: {rss:6.1f} MB")

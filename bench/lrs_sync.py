@@ -114,6 +114,7 @@ def main() -> None:
                 f" ({run.status}: {run.new:,} new, {run.attempts_created:,} attempts, {run.pages} pages)"
             )
             print(f"sync / fetch-only = {sync_seconds / fetch_seconds:.2f}× (target ≤ 1.25×)")
+            print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         finally:
             process.terminate()
             process.wait(timeout=10)
