@@ -177,3 +177,7 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries are append-only.")
+
+
+# The API token lives with its hashing and issuing in program/tokens.py; imported here so Django finds it.
+from .tokens import ApiToken  # noqa: E402, F401
