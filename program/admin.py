@@ -1,0 +1,1 @@
+from . import admin_tokens  # noqa: F401  (API tokens: registered in their own module)
