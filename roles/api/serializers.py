@@ -64,7 +64,7 @@ class CriterionSerializer(serializers.ModelSerializer):
 
 class StandardVersionSerializer(serializers.ModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
-    published_by = serializers.CharField(source="published_by.username", default=None, read_only=True)
+    published_by = serializers.CharField(source="published_by.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = StandardVersion

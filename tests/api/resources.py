@@ -89,7 +89,9 @@ CASES = [
     ResourceCase(
         "program-api:team", "people", TEAM, lambda org, p: TeamFactory(parent=p.team), "slug", lambda o: o.slug
     ),
-    ResourceCase("program-api:service", "people", EVERYONE, lambda org, p: ServiceFactory(), "team", lambda o: o.team_id),
+    ResourceCase(
+        "program-api:service", "people", EVERYONE, lambda org, p: ServiceFactory(), "team", lambda o: o.team_id
+    ),
     ResourceCase("program-api:region", "people", EVERYONE, lambda org, p: RegionFactory(), "code", lambda o: o.code),
     ResourceCase("program-api:shift", "people", EVERYONE, lambda org, p: ShiftFactory(), "code", lambda o: o.code),
     ResourceCase("program-api:teammembership", "people", PERSON, _membership, "person", lambda o: o.person_id),
@@ -137,7 +139,12 @@ CASES = [
         lambda o: o.owner_id,
     ),
     ResourceCase(
-        "content-api:contentversion", "content", EVERYONE, lambda org, p: ContentVersionFactory(), "item", lambda o: o.item_id
+        "content-api:contentversion",
+        "content",
+        EVERYONE,
+        lambda org, p: ContentVersionFactory(),
+        "item",
+        lambda o: o.item_id,
     ),
     ResourceCase(
         "content-api:refreshticket",
@@ -204,4 +211,3 @@ ACTION_TESTS = {
     "assessments-api:signoff-list POST": "tests.api.test_writes.test_signoff_by_own_coach",
     "assessments-api:signoff-export": "tests.api.test_exports.test_signoff_export_follows_visibility",
 }
-

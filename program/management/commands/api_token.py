@@ -43,7 +43,9 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
-        self.stdout.write(f"Created {token} with scopes {', '.join(token.scopes)}, expires {token.expires_at:%Y-%m-%d}.")
+        self.stdout.write(
+            f"Created {token} with scopes {', '.join(token.scopes)}, expires {token.expires_at:%Y-%m-%d}."
+        )
         self.stdout.write("Copy the token now; it is stored hashed and cannot be shown again:")
         self.stdout.write(plain)
 
