@@ -13,7 +13,7 @@ from .resources import ACTION_TESTS, CASES
 def api_routes() -> set[str]:
     routes = set()
     for module in app_url_modules:
-        for prefix, viewset, basename in module.router.registry:
+        for _prefix, _viewset, basename in module.router.registry:
             for pattern in module.urlpatterns:
                 if not pattern.name.startswith(f"{basename}-") or pattern.name.endswith("-detail"):
                     continue
