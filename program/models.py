@@ -103,6 +103,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["team", "active"], name="person_team_active_idx"),
             models.Index(fields=["coach"], name="person_coach_idx"),
+            # Lists page through people in their default order (the API, the pages).
+            models.Index(fields=["full_name", "id"], name="person_name_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(coach=models.F("id")), name="person_not_own_coach"),
