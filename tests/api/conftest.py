@@ -13,12 +13,6 @@ from program.tokens import api_token_create
 from tests.program.factories import PersonFactory, TeamFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Fixture users get passwords; the production hasher costs about a second per user on this machine."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class Org:
     """team_a (managed by `manager`) with sub_team below it, and team_b elsewhere.
