@@ -12,7 +12,7 @@ class PagePagination(PageNumberPagination):
 class TimeCursorPagination(CursorPagination):
     """Stable pages over a list that grows while it is read; no COUNT(*) over millions of rows."""
 
-    page_size = 100
+    page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
 
