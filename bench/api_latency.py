@@ -206,13 +206,13 @@ def main():
             "GET /api/people/": f"{base}/api/people/",
             "GET /api/attempts/": f"{base}/api/attempts/",
         }
-        person_id = httpx.get(endpoints["GET /api/people/"], headers={"Authorization": f"Bearer {token}"}).json()
-        gate_check = f"{base}/api/gates/check?person={person_id['results'][0]['id']}&gate=deploy"
+        people = httpx.get(endpoints["GET /api/people/"], headers={"Authorization": f"Bearer {token}"}).json()
+        gate_check = f"{base}/api/gates/check?person={people['results'][0]['email']}&gate=deploy"
         probe = httpx.get(gate_check, headers={"Authorization": f"Bearer {token}"})
         if probe.status_code == 200:
             endpoints["GET /api/gates/check"] = gate_check
         else:
-            print(f"gate check: not measured ({gate_check} answered {probe.status_code}; not on this branch yet)")
+            print(f"gate check: not measured ({gate_check} answered {probe.status_code} to the token)")
         print(f"gunicorn {WORKERS} workers, {CLIENTS} concurrent clients, {REQUESTS_PER_ENDPOINT} requests each")
         results = {name: load(url, token) for name, url in endpoints.items()}
         floor = results["floor: GET /api/whoami/"]["p95"]

@@ -1,5 +1,7 @@
 """Filter building blocks shared by every app's FilterSets."""
 
+import datetime
+
 from django import forms
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -26,6 +28,13 @@ class IdFilter(filters.NumberFilter):
 
 class DateTimeRangeFilter(filters.IsoDateTimeFromToRangeFilter):
     """`<name>_after` / `<name>_before` with ISO 8601 date-times, e.g. `completed_at_after=2026-01-01T00:00:00Z`."""
+
+    def filter(self, queryset, value):
+        # ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59: compare in UTC. A date so close to
+        # year 1 or 9999 that UTC leaves the calendar raises OverflowError, which the API answers with a 400.
+        if value:
+            value = slice(*(bound.astimezone(datetime.UTC) if bound else bound for bound in (value.start, value.stop)))
+        return super().filter(queryset, value)
 
 
 class DateRangeFilter(filters.DateFromToRangeFilter):

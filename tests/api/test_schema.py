@@ -4,7 +4,9 @@ operation on a seeded database as an L&D admin token, failing on any 5xx or resp
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -56,10 +58,21 @@ def fuzz_token(org, ld_admin_user):
     return plain
 
 
+@pytest.fixture
+def in_process_wsgi():
+    """Keep the test's database connection across WSGI calls, as Django's test client does: the end-of-request
+    cleanup would otherwise close it, since it is inside the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 FUZZ_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-def test_every_operation_survives_fuzzing(fuzz_token):
+def test_every_operation_survives_fuzzing(fuzz_token, in_process_wsgi):
     """Each operation gets a few generated requests (valid and invalid); failures are gathered, then shown."""
     api_schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
     headers = {"Authorization": f"Bearer {fuzz_token}"}
