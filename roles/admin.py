@@ -34,11 +34,13 @@ from .services import (
     standard_version_update,
 )
 
-FROZEN_NOTE = "published: frozen for good, start a new draft to change it"
-
 
 class FrozenWhenPublishedMixin:
-    """Rows of a published standard version can be viewed, never changed or deleted (also in bulk)."""
+    """Rows of a published standard version can be viewed, never changed or deleted.
+
+    The bulk delete action asks `has_delete_permission` about every row it would delete (cascades included), so
+    deleting a draft never takes a published row with it and selecting a published row is refused.
+    """
 
     def version_of(self, obj) -> StandardVersion:
         raise NotImplementedError
@@ -51,12 +53,6 @@ class FrozenWhenPublishedMixin:
 
     def has_delete_permission(self, request, obj=None):
         return not self.is_frozen(obj) and super().has_delete_permission(request, obj)
-
-    def get_deleted_objects(self, objs, request):
-        # The bulk delete action checks permissions without the objects; listing frozen rows as protected stops it.
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        frozen = [f"{obj} ({FROZEN_NOTE})" for obj in objs if self.is_frozen(obj)]
-        return deleted, model_count, perms_needed, [*protected, *frozen]
 
 
 class FrozenParentInlineMixin:
