@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, AdminForm
 from django.db import connection
-from django.forms import MultiWidget
+from django.forms import ModelMultipleChoiceField, MultipleChoiceField, MultiWidget
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -42,6 +42,8 @@ def _add_form(data: dict, form) -> None:
             for index, part in enumerate(parts):
                 data[f"{key}_{index}"] = _as_post_value(field, part)
             continue
+        if isinstance(field, MultipleChoiceField | ModelMultipleChoiceField) and not value:
+            continue  # nothing selected: a browser posts no value at all
         post_value = _as_post_value(field, value)
         if post_value != "" or not isinstance(value, bool):
             data[key] = post_value
