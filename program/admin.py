@@ -108,6 +108,12 @@ class PersonAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
         ("Where and when they work", {"fields": ["region", "shift", "working_language"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        # Joining opens the first membership on the start date: there is no move to date yet.
+        return [(name, {"fields": [f for f in opts["fields"] if f != "moved_on"]}) for name, opts in self.fieldsets]
+
     def save_model(self, request, obj, form, change):
         if not change:
             person = person_join(

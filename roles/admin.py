@@ -6,7 +6,12 @@ publishing and starting drafts go through `roles.services`.
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
 from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 
@@ -275,6 +280,40 @@ class StandardVersionAdmin(ServiceRefusalAsFormErrorMixin, FrozenWhenPublishedMi
             save=lambda criterion: criterion_save(criterion=criterion),
             delete=lambda criterion: criterion_delete(criterion=criterion),
         )
+
+    def get_urls(self):
+        lifecycle = self.admin_site.admin_view(require_POST(self.lifecycle_view))
+        return [
+            path("<int:object_id>/lifecycle/", lifecycle, name="roles_standardversion_lifecycle"),
+            *super().get_urls(),
+        ]
+
+    def lifecycle_step(self, request, version) -> str | None:
+        """The next step of a version's life this user may take from its page: publish it, or start a new draft."""
+        if version.is_published:
+            return "Start a new draft" if self.has_add_permission(request) else None
+        return "Publish this version" if self.has_change_permission(request, version) else None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        step = self.lifecycle_step(request, version) if version is not None else None
+        if step:
+            url = reverse("admin:roles_standardversion_lifecycle", args=[version.pk])
+            extra_context = {**(extra_context or {}), "lifecycle_action": {"url": url, "label": step}}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def lifecycle_view(self, request, object_id):
+        """The change page's button: publish this draft, or start the next draft from this published version."""
+        version = get_object_or_404(StandardVersion, pk=object_id)
+        if self.lifecycle_step(request, version) is None:
+            raise PermissionDenied
+        if version.is_published:
+            self.new_draft_action(request, [version])
+        else:
+            self.publish_action(request, [version])
+        # Land on the standard's draft when there is one (just started, or refused to publish), else on this version.
+        landing = version.standard.versions.filter(status=VersionStatus.DRAFT).first() or version
+        return HttpResponseRedirect(reverse("admin:roles_standardversion_change", args=[landing.pk]))
 
     @admin.action(description="Publish (freezes the version for good)", permissions=["change"])
     def publish_action(self, request, queryset):

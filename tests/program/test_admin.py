@@ -50,27 +50,32 @@ def model_id(model) -> str:
     return model._meta.label
 
 
-@pytest.fixture
-def one_of_everything(db):
-    """At least one row of every program model, linked the way real data is."""
+def make_one_of_everything() -> None:
+    """One row of every program model, linked the way real data is (call it again for a second set)."""
     signoff = SignOffFactory()
     attempt = AttemptFactory(person=signoff.person, scenario__standard_version=signoff.standard_version)
     signoff.evidence_reviewed.add(attempt)
     level = LevelDescriptorFactory(criterion__version=signoff.standard_version)
     level.criterion.required_scenarios.add(attempt.scenario)
-    skill = SkillFactory()
+    skill = SkillFactory(parent=SkillFactory())
     skill.tags.add(SkillTagFactory())
     step = PathStepFactory()
     step.skills.add(skill)
     GateFactory(service=ServiceFactory(team=signoff.person.team), required_standard=signoff.standard_version.standard)
     ContentVersionFactory(item=step.content_item)
-    RefreshTicketFactory(item=step.content_item)
+    RefreshTicketFactory(item=step.content_item, owner=signoff.coach)
     EquityFindingFactory()
     AuditEntryFactory(subject_person=signoff.person)
     TeamMembershipFactory(person=signoff.person)
     team = signoff.person.team
     team.manager = signoff.coach
+    team.parent = TeamFactory()
     team.save()
+
+
+@pytest.fixture
+def one_of_everything(db):
+    make_one_of_everything()
     for model in PROGRAM_MODELS:
         assert model.objects.exists(), f"the fixture has no {model._meta.label}"
 
@@ -229,6 +234,15 @@ def test_role_can_be_changed_but_not_cleared(client, ld_admin_user):
     assert list(person.memberships.order_by("id").values_list("role", flat=True)) == [person.role_id, new_role.pk]
 
 
+def test_no_changelist_runs_more_queries_with_more_rows(client, ld_admin_user, one_of_everything):
+    client.force_login(ld_admin_user)
+    with_one_set = {model_id(model): query_count(client, admin_url(model)) for model in PROGRAM_MODELS}
+    make_one_of_everything()
+    make_one_of_everything()
+    with_three_sets = {model_id(model): query_count(client, admin_url(model)) for model in PROGRAM_MODELS}
+    assert with_three_sets == with_one_set
+
+
 def test_person_changelist_queries_do_not_grow_with_people(client, ld_admin_user):
     client.force_login(ld_admin_user)
     coach = PersonFactory()
@@ -236,3 +250,10 @@ def test_person_changelist_queries_do_not_grow_with_people(client, ld_admin_user
     few = query_count(client, admin_url(Person))
     PersonFactory.create_batch(15, coach=coach, role=RoleFactory())
     assert query_count(client, admin_url(Person)) == few
+
+
+def test_move_date_is_asked_only_when_editing_a_person(client, ld_admin_user):
+    client.force_login(ld_admin_user)
+    assert b'name="moved_on"' not in client.get(admin_url(Person, "add")).content
+    person = person_join(email="li@example.com", full_name="Li", team=TeamFactory())
+    assert b'name="moved_on"' in client.get(admin_url(Person, "change", person.pk)).content

@@ -1,7 +1,10 @@
 """The roles admin: standards open a draft, versions number themselves, publishing freezes them everywhere."""
 
 import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
 
+from program.constants import COACH_GROUP
 from roles.choices import VersionStatus
 from roles.models import Criterion, LevelDescriptor, ReadinessStandard, StandardVersion
 from roles.services import standard_create, standard_version_publish
@@ -253,3 +256,41 @@ def test_standard_version_changelist_queries_do_not_grow(admin_client):
     few = query_count(admin_client, admin_url(StandardVersion))
     CriterionFactory.create_batch(12)
     assert query_count(admin_client, admin_url(StandardVersion)) == few
+
+
+def test_version_page_button_publishes_a_draft_then_starts_the_next(admin_client):
+    draft = standard_create(role=RoleFactory(), name="Backend readiness").versions.get()
+    CriterionFactory(version=draft)
+    draft_page = admin_client.get(admin_url(StandardVersion, "change", draft.pk))
+    assert b"Publish this version" in draft_page.content
+    lifecycle_url = reverse("admin:roles_standardversion_lifecycle", args=[draft.pk])
+    response = admin_client.post(lifecycle_url, follow=True)
+    assert f"Published {draft}." in all_messages(response)
+    draft.refresh_from_db()
+    assert draft.is_published
+    assert b"Start a new draft" in admin_client.get(admin_url(StandardVersion, "change", draft.pk)).content
+
+    response = admin_client.post(lifecycle_url, follow=True)
+    next_draft = draft.standard.versions.get(number=2)
+    assert response.redirect_chain[-1][0] == admin_url(StandardVersion, "change", next_draft.pk)
+    assert admin_client.get(lifecycle_url).status_code == 405
+
+
+def test_version_page_button_reports_a_refusal(admin_client):
+    empty = standard_create(role=RoleFactory(), name="Empty readiness").versions.get()
+    response = admin_client.post(reverse("admin:roles_standardversion_lifecycle", args=[empty.pk]), follow=True)
+    assert any("no criteria" in message for message in error_messages(response))
+    empty.refresh_from_db()
+    assert not empty.is_published
+
+
+def test_version_page_button_is_refused_without_permission(client, published_version):
+    viewer = User.objects.create_user(username="viewer", password="pw-for-tests-123", is_staff=True)
+    viewer.groups.add(Group.objects.get(name=COACH_GROUP))
+    client.force_login(viewer)
+    page = client.get(admin_url(StandardVersion, "change", published_version.pk))
+    assert page.status_code == 200
+    assert b"Start a new draft" not in page.content
+    lifecycle_url = reverse("admin:roles_standardversion_lifecycle", args=[published_version.pk])
+    assert client.post(lifecycle_url).status_code == 403
+    assert published_version.standard.versions.count() == 1
