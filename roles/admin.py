@@ -410,6 +410,13 @@ class LevelDescriptorAdmin(ServiceRefusalAsFormErrorMixin, FrozenWhenPublishedMi
         level_descriptor_save(level=obj)
 
 
+class GateListFilter(admin.RelatedFieldListFilter):
+    """Filter by gate in one query: a gate's name includes its service's."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(gate.pk, str(gate)) for gate in Gate.objects.select_related("service")]
+
+
 @admin.register(Gate)
 class GateAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "service", "required_standard", "active"]

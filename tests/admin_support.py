@@ -3,18 +3,11 @@
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, AdminForm
 from django.db import connection
 from django.forms import ModelMultipleChoiceField, MultipleChoiceField, MultiWidget
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The users the admin tests log in with need a password, not a slow hash (import this into a test module)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def admin_url(model, view: str = "changelist", *args) -> str:

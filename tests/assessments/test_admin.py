@@ -4,9 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from assessments.models import Attempt, Scenario, SignOff
-from tests.admin_support import (  # noqa: F401
+from tests.admin_support import (
     admin_url,
-    fast_password_hashing,
     post_admin_form,
     query_count,
     run_action,

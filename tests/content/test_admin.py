@@ -5,11 +5,10 @@ import pytest
 from content.choices import ContentStatus
 from content.models import ContentItem, ContentVersion, RefreshTicket
 from content.services import content_item_retire, content_version_release
-from tests.admin_support import (  # noqa: F401
+from tests.admin_support import (
     admin_url,
     all_messages,
     error_messages,
-    fast_password_hashing,
     inline_row,
     post_admin_form,
     query_count,

@@ -3,7 +3,7 @@
 import pytest
 
 from equity.models import EquityAudit
-from tests.admin_support import admin_url, fast_password_hashing, inline_row, post_admin_form  # noqa: F401
+from tests.admin_support import admin_url, inline_row, post_admin_form
 
 pytestmark = pytest.mark.django_db
 

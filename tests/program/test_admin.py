@@ -6,11 +6,14 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.utils import timezone
 
+from assessments.choices import ReadinessStatus
+from assessments.models import ExpiryReminder, GateException, GateGrant, PersonReadiness
 from program.groups import PROGRAM_APPS
 from program.models import AuditEntry, Person, TeamMembership
 from program.services import person_join
-from tests.admin_support import admin_url, fast_password_hashing, post_admin_form, query_count  # noqa: F401
+from tests.admin_support import admin_url, post_admin_form, query_count
 from tests.assessments.factories import AttemptFactory, SignOffFactory
 from tests.content.factories import ContentVersionFactory, RefreshTicketFactory
 from tests.equity.factories import EquityFindingFactory
@@ -20,6 +23,7 @@ from tests.program.factories import (
     ServiceFactory,
     TeamFactory,
     TeamMembershipFactory,
+    UserFactory,
 )
 from tests.roles.factories import (
     GateFactory,
@@ -32,8 +36,8 @@ from tests.roles.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Written only by services (history, audit trail): viewed in the admin, never added there.
-VIEW_ONLY_MODELS = {AuditEntry, TeamMembership}
+# Written only by services (history, audit trail, computed readiness): viewed in the admin, never added there.
+VIEW_ONLY_MODELS = {AuditEntry, TeamMembership, PersonReadiness, GateGrant, ExpiryReminder}
 
 PROGRAM_MODEL_ADMINS = sorted(
     (
@@ -61,7 +65,9 @@ def make_one_of_everything() -> None:
     skill.tags.add(SkillTagFactory())
     step = PathStepFactory()
     step.skills.add(skill)
-    GateFactory(service=ServiceFactory(team=signoff.person.team), required_standard=signoff.standard_version.standard)
+    gate = GateFactory(
+        service=ServiceFactory(team=signoff.person.team), required_standard=signoff.standard_version.standard
+    )
     ContentVersionFactory(item=step.content_item)
     RefreshTicketFactory(item=step.content_item, owner=signoff.coach)
     EquityFindingFactory()
@@ -71,6 +77,26 @@ def make_one_of_everything() -> None:
     team.manager = signoff.coach
     team.parent = TeamFactory()
     team.save()
+    now = timezone.now()
+    PersonReadiness.objects.create(
+        person=signoff.person,
+        standard=signoff.standard_version.standard,
+        standard_version=signoff.standard_version,
+        status=ReadinessStatus.SIGNED_OFF,
+        signoff=signoff,
+        computed_at=now,
+    )
+    GateGrant.objects.create(person=signoff.person, gate=gate, signoff=signoff, granted_at=now)
+    ExpiryReminder.objects.create(signoff=signoff, sent_at=now, recipients=[signoff.person.email])
+    GateException.objects.create(
+        person=signoff.person,
+        gate=gate,
+        reason="Covering the holiday rota",
+        requested_by=UserFactory(),
+        approved_by=UserFactory(),
+        starts_at=now,
+        ends_at=now + datetime.timedelta(days=7),
+    )
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ from program.constants import COACH_GROUP
 from roles.choices import VersionStatus
 from roles.models import Criterion, LevelDescriptor, ReadinessStandard, StandardVersion
 from roles.services import standard_create, standard_version_publish
-from tests.admin_support import (  # noqa: F401
+from tests.admin_support import (
     admin_url,
     all_messages,
     error_messages,
-    fast_password_hashing,
     inline_row,
     post_admin_form,
     query_count,

@@ -7,10 +7,9 @@ from content.models import ContentItem
 from program.models import AuditEntry
 from roles.choices import VersionStatus
 from roles.models import Criterion, LearningPath, ReadinessStandard, Role, Skill, SkillTag, StandardVersion
-from tests.admin_support import (  # noqa: F401
+from tests.admin_support import (
     admin_url,
     all_messages,
-    fast_password_hashing,
     inline_row,
     post_admin_form,
     run_action,
