@@ -92,7 +92,10 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
-    """People join through `person_join` and change team or role through `person_move_team`, so history stays true."""
+    """People join through `person_join` and change team or role through `person_move_team`, so history stays true.
+
+    People are never deleted here: someone who leaves is marked inactive, so their history and evidence stay.
+    """
 
     form = PersonAdminForm
     list_display = ["full_name", "email", "role", "team", "region", "shift", "working_language", "coach", "active"]
@@ -107,6 +110,9 @@ class PersonAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
         ("Place in the program", {"fields": ["team", "role", "moved_on", "manager", "coach", "start_date"]}),
         ("Where and when they work", {"fields": ["region", "shift", "working_language"]}),
     ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None:

@@ -181,6 +181,25 @@ def test_audit_entries_are_view_only_even_for_superusers(client):
     assert "delete_selected" not in admin.site._registry[AuditEntry].get_actions(page.wsgi_request)
 
 
+def test_admin_index_lists_every_program_model(client, ld_admin_user):
+    client.force_login(ld_admin_user)
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    listed = {model["object_name"] for app in index.context["app_list"] for model in app["models"]}
+    assert {model.__name__ for model in PROGRAM_MODELS} <= listed
+
+
+def test_people_are_deactivated_not_deleted(client, ld_admin_user):
+    person = person_join(email="li@example.com", full_name="Li", team=TeamFactory())
+    client.force_login(ld_admin_user)
+    assert client.post(admin_url(Person, "delete", person.pk), {"post": "yes"}).status_code == 403
+    response = post_admin_form(client, admin_url(Person, "change", person.pk), {"active": ""})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.active is False
+    assert person.memberships.count() == 1
+
+
 def test_person_added_in_admin_joins_their_team(client, ld_admin_user):
     team, role = TeamFactory(name="Payments"), RoleFactory()
     client.force_login(ld_admin_user)
