@@ -293,3 +293,21 @@ def test_version_page_button_is_refused_without_permission(client, published_ver
     lifecycle_url = reverse("admin:roles_standardversion_lifecycle", args=[published_version.pk])
     assert client.post(lifecycle_url).status_code == 403
     assert published_version.standard.versions.count() == 1
+
+
+def test_publish_action_recomputes_readiness_of_the_roles_people(admin_client, django_capture_on_commit_callbacks):
+    from assessments.models import PersonReadiness
+    from tests.program.factories import PersonFactory
+
+    role = RoleFactory()
+    person = PersonFactory(role=role)
+    draft = standard_create(role=role, name="Backend readiness").versions.get()
+    CriterionFactory(version=draft)
+    assert not PersonReadiness.objects.filter(person=person).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_action(admin_client, StandardVersion, "publish_action", [draft])
+
+    readiness = PersonReadiness.objects.get(person=person)
+    assert readiness.standard_version == draft
+    assert readiness.status == "not_started"
