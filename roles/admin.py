@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 # Publishing must also recompute readiness and gates, which live above roles: the admin wires the two.
-from assessments.services import standard_version_release
+from assessments.services import gate_save, standard_version_release
 from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 
 from .choices import VersionStatus
@@ -425,6 +425,9 @@ class GateAdmin(admin.ModelAdmin):
     search_fields = ["service__name", "required_standard__name", "required_standard__role__name"]
     list_filter = ["kind", "active", "required_standard", ("service", admin.RelatedOnlyFieldListFilter)]
     autocomplete_fields = ["service", "required_standard"]
+
+    def save_model(self, request, obj, form, change):
+        gate_save(gate=obj)
 
 
 class PathStepInline(admin.TabularInline):
