@@ -13,6 +13,7 @@ from assessments.models import ExpiryReminder, GateException, GateGrant, PersonR
 from program.groups import PROGRAM_APPS
 from program.models import AuditEntry, Person, TeamMembership
 from program.services import person_join
+from program.tokens import api_token_create
 from tests.admin_support import admin_url, post_admin_form, query_count
 from tests.assessments.factories import AttemptFactory, SignOffFactory
 from tests.content.factories import ContentVersionFactory, RefreshTicketFactory
@@ -97,6 +98,7 @@ def make_one_of_everything() -> None:
         starts_at=now,
         ends_at=now + datetime.timedelta(days=7),
     )
+    api_token_create(owner=UserFactory(), name="BI nightly", scopes=["people:read"], expires_in_days=30)
 
 
 @pytest.fixture
