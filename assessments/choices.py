@@ -25,3 +25,15 @@ class EvidenceSource(models.TextChoices):
 class SignOffDecision(models.TextChoices):
     READY = "ready", "Ready"
     NOT_YET = "not_yet", "Not yet"
+
+
+class ReadinessStatus(models.TextChoices):
+    """Where a person stands against their standard's current version, in the order a learner moves through."""
+
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    READY_FOR_SIGNOFF = "ready_for_signoff", "Ready for sign-off"
+    SIGNED_OFF = "signed_off", "Signed off"
+    EXPIRING_SOON = "expiring_soon", "Expiring soon"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"

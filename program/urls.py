@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+
+from assessments.api.gate_check import GateCheckView
 
 from . import views
 
@@ -12,4 +14,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # Before any `api/` include: the gate check is owned by assessments, the rest of the API by its routers.
+    path("api/gates/check", GateCheckView.as_view(), name="gate-check"),
+    path("", include("assessments.urls")),
 ]

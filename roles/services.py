@@ -1,6 +1,7 @@
 """Writes to roles and standards: publishing freezes a version; a new draft copies the latest one."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -99,3 +100,80 @@ def criterion_save(*, criterion: Criterion) -> Criterion:
     criterion.full_clean()
     criterion.save()
     return criterion
+
+
+# Fields of a criterion that change what passes: a change to one of them means re-assessing that criterion.
+MATERIAL_CRITERION_FIELDS = ("skill_id", "required_level", "minimum_score", "evidence_validity_days")
+
+
+@dataclass(frozen=True)
+class CriterionChange:
+    key: str
+    title: str
+    changes: dict[str, tuple[str, str]]
+    material: bool
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """Criteria added, removed and changed from one version to another, compared by their stable key."""
+
+    added: list[Criterion]
+    removed: list[Criterion]
+    changed: list[CriterionChange]
+
+    @property
+    def reassess_keys(self) -> list[str]:
+        """Criteria a person signed off on the old version must re-assess: the added and the materially changed."""
+        return sorted([criterion.key for criterion in self.added] + [c.key for c in self.changed if c.material])
+
+
+def standard_version_diff(*, old: StandardVersion, new: StandardVersion) -> VersionDiff:
+    """Compare two versions of a standard criterion by criterion (two queries, whatever their size)."""
+    if old.standard_id != new.standard_id:
+        raise ValidationError(f"{old} and {new} belong to different standards.")
+    criteria = list(
+        Criterion.objects.filter(version__in=[old, new]).select_related("skill").prefetch_related("required_scenarios")
+    )
+    return criteria_diff(
+        old_criteria=[c for c in criteria if c.version_id == old.pk],
+        new_criteria=[c for c in criteria if c.version_id == new.pk],
+    )
+
+
+def criteria_diff(*, old_criteria: list[Criterion], new_criteria: list[Criterion]) -> VersionDiff:
+    """The diff of two lists of criteria (skill and required scenarios prefetched: no queries)."""
+    before = {c.key: c for c in old_criteria}
+    after = {c.key: c for c in new_criteria}
+    changed = []
+    for key in sorted(before.keys() & after.keys()):
+        was, now = before[key], after[key]
+        changes = {}
+        for name, label in (
+            ("skill_id", "skill"),
+            ("required_level", "required level"),
+            ("minimum_score", "minimum score"),
+            ("evidence_validity_days", "evidence validity (days)"),
+            ("weight", "weight"),
+            ("title", "title"),
+        ):
+            if getattr(was, name) != getattr(now, name):
+                shown = "skill" if name == "skill_id" else name
+                changes[label] = (str(getattr(was, shown)), str(getattr(now, shown)))
+        was_scenarios = {s.pk: s.title for s in was.required_scenarios.all()}
+        now_scenarios = {s.pk: s.title for s in now.required_scenarios.all()}
+        if was_scenarios.keys() != now_scenarios.keys():
+            changes["required scenarios"] = (
+                ", ".join(sorted(was_scenarios.values())) or "none",
+                ", ".join(sorted(now_scenarios.values())) or "none",
+            )
+        if changes:
+            material = was_scenarios.keys() != now_scenarios.keys() or any(
+                getattr(was, name) != getattr(now, name) for name in MATERIAL_CRITERION_FIELDS
+            )
+            changed.append(CriterionChange(key=key, title=now.title, changes=changes, material=material))
+    return VersionDiff(
+        added=[after[key] for key in sorted(after.keys() - before.keys())],
+        removed=[before[key] for key in sorted(before.keys() - after.keys())],
+        changed=changed,
+    )

@@ -18,7 +18,12 @@ from django.db import transaction
 from tqdm import tqdm
 
 from assessments.models import Attempt, Scenario, SignOff
-from assessments.services import attempts_record_history, signoff_create, signoff_revoke
+from assessments.services import (
+    attempts_record_history,
+    readiness_recompute_for_people,
+    signoff_create,
+    signoff_revoke,
+)
 from content.models import ContentItem, RefreshTicket
 from content.services import content_version_release, refresh_ticket_open, refresh_ticket_set_status
 from program.models import Person, Region, Service, Shift, Team
@@ -375,11 +380,21 @@ class DemoLoader:
         done = set(Attempt.objects.values_list("person_id", flat=True).distinct()) | set(
             SignOff.objects.values_list("person_id", flat=True).distinct()
         )
-        context = HistoryContext.build()
-        todo = [plan for plan in self.people_plan if plan.key in people and people[plan.key].pk not in done]
+        context = HistoryContext.build(revoker=self.data.history["signoffs"]["revoker"])
+        todo = [
+            plan
+            for plan in self.people_plan
+            if plan.key in people and people[plan.key].pk not in done and (plans[plan.key].attempts or plan.moves)
+        ]
         for plan in tqdm(todo, desc="history", unit="person", disable=None, leave=False):
             with transaction.atomic():
                 self.write_history(people[plan.key], plan, plans[plan.key], people, context)
+        # Readiness and gate grants, once, in batches: for everyone whose history was written now, and for
+        # anyone without a readiness row yet (people who have not started); nobody else, so a rerun changes nothing.
+        recompute = {people[plan.key].pk for plan in todo} | set(
+            Person.objects.filter(readiness__isnull=True).values_list("pk", flat=True)
+        )
+        self.count("readiness rows", readiness_recompute_for_people(person_ids=recompute))
 
     def write_history(
         self, person: Person, plan: PersonPlan, history: HistoryPlan, people: dict, context: "HistoryContext"
@@ -412,7 +427,7 @@ class DemoLoader:
             ]
             if rows:
                 for attempt, created in zip(
-                    pending, attempts_record_history(person=person, attempts=rows), strict=True
+                    pending, attempts_record_history(person=person, attempts=rows, queue_recompute=False), strict=True
                 ):
                     recorded[id(attempt)] = created
                 self.count("attempts", len(rows))
@@ -447,7 +462,7 @@ class DemoLoader:
                 self.count("sign-offs")
                 if event.revoked_at:
                     signoff_revoke(
-                        signoff=signoff, by=people[event.coach], reason=event.revoke_reason, at=event.revoked_at
+                        signoff=signoff, actor=context.revoker, reason=event.revoke_reason, at=event.revoked_at
                     )
                     self.count("revocations")
         flush()
@@ -474,14 +489,15 @@ class DemoLoader:
 class HistoryContext:
     """Lookups the history step needs for every person, loaded once."""
 
-    def __init__(self, scenarios, teams, roles, versions):
+    def __init__(self, scenarios, teams, roles, versions, revoker):
         self.scenarios = scenarios
         self.teams = teams
         self.roles = roles
         self.versions = versions
+        self.revoker = revoker
 
     @classmethod
-    def build(cls) -> "HistoryContext":
+    def build(cls, *, revoker: str) -> "HistoryContext":
         versions: dict[str, list[StandardVersion]] = {}
         published = StandardVersion.objects.filter(published_at__isnull=False).select_related("standard__role")
         for version in published.order_by("published_at"):
@@ -491,6 +507,7 @@ class HistoryContext:
             teams={team.slug: team for team in Team.objects.all()},
             roles={role.key: role for role in Role.objects.all()},
             versions=versions,
+            revoker=User.objects.get(username=revoker),
         )
 
     def version_at(self, role: str, at: datetime.datetime) -> StandardVersion:

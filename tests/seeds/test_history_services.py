@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assessments.models import Attempt
-from assessments.services import attempt_record, attempts_record_history, signoff_create, signoff_revoke
+from assessments.services import attempt_record, attempts_record_history
 from content.choices import RefreshStatus
 from content.services import content_version_release, refresh_ticket_open, refresh_ticket_set_status
 from program.models import AuditEntry
@@ -16,7 +16,7 @@ from roles.services import standard_version_publish
 from tests.assessments.factories import ScenarioFactory
 from tests.content.factories import ContentItemFactory
 from tests.program.factories import PersonFactory, TeamFactory
-from tests.roles.factories import CriterionFactory, StandardVersionFactory
+from tests.roles.factories import CriterionFactory
 
 pytestmark = pytest.mark.django_db
 WHEN = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)
@@ -43,29 +43,6 @@ def test_team_manager_is_set_and_audited():
     team.refresh_from_db()
     assert team.manager == manager
     assert AuditEntry.objects.get(object_type="team-manager").subject_person == manager
-
-
-def test_a_revoked_signoff_stays_with_its_reason_and_cannot_be_revoked_twice():
-    coach = PersonFactory()
-    person = PersonFactory(coach=coach)
-    signoff = signoff_create(
-        coach=coach,
-        person=person,
-        standard_version=StandardVersionFactory(published=True),
-        decision="ready",
-        signed_at=WHEN,
-    )
-    with pytest.raises(ValidationError, match="needs a reason"):
-        signoff_revoke(signoff=signoff, by=coach, reason="  ")
-
-    reason = "Rolled back without the runbook."
-    revoked = signoff_revoke(signoff=signoff, by=coach, reason=reason, at=WHEN)
-
-    assert (revoked.revoked_at, revoked.revoked_by, revoked.revoke_reason) == (WHEN, coach, reason)
-    entry = AuditEntry.objects.get(object_type="signoff", object_id=str(signoff.pk))
-    assert (entry.action, entry.reason) == ("revoked", reason)
-    with pytest.raises(ValidationError, match="already revoked"):
-        signoff_revoke(signoff=signoff, by=coach, reason="again")
 
 
 def test_history_attempts_are_numbered_after_existing_ones_and_keep_the_team_of_their_time():

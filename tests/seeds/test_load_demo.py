@@ -13,8 +13,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
 
-from assessments.models import Attempt, Scenario, SignOff
+from assessments.choices import ReadinessStatus
+from assessments.models import Attempt, GateGrant, PersonReadiness, Scenario, SignOff
 from content.models import ContentItem, RefreshTicket
 from program.constants import COACH_GROUP, INTEGRATION_GROUP, LD_ADMIN_GROUP, LEARNER_GROUP, MANAGER_GROUP
 from program.models import Person, Region, Service, Shift, Team, TeamMembership
@@ -25,8 +27,10 @@ from seeds.data_files import DATA_DIR, DemoData, DemoDataError
 from seeds.planning import HistoryPlanner, plan_people
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 25)
-CUTOFF = datetime.datetime(2026, 11, 25, tzinfo=datetime.UTC)
+# The history counts back from today, as on a real machine, so that readiness (computed at the real now) sees
+# the demo as a user would: some sign-offs expiring soon, some learners ready.
+TODAY = timezone.localdate()
+CUTOFF = datetime.datetime.combine(TODAY, datetime.time(0), tzinfo=datetime.UTC)
 PASSWORD = DemoData.read().people["logins"]["password"]
 SCENARIO_IRI = re.compile(r"^https://readiness-portal\.example/xapi/activities/scenario/(?P<key>[a-z0-9-]+)$")
 CONTENT_IRI = re.compile(r"^https://readiness-portal\.example/xapi/activities/content/(?P<key>[a-z0-9-]+)$")
@@ -255,19 +259,15 @@ def test_demo_logins_log_in(client, username, group, staff):
 
 def test_each_demo_login_has_something_to_see():
     coach = Person.objects.get(user__username="coach")
-    path_length = Scenario.objects.filter(content_item__path_steps__path__role=coach.role).distinct().count()
-    waiting = [
-        learner
-        for learner in coach.coachees.all()
-        if not learner.signoffs.exists()
-        and learner.attempts.filter(passed=True).values("scenario").distinct().count() == path_length
-    ]
-    assert len(waiting) >= 3, "the coach has learners ready for sign-off"
+    waiting = PersonReadiness.objects.filter(person__coach=coach, status=ReadinessStatus.READY_FOR_SIGNOFF)
+    assert waiting.count() >= 3, "the coach has learners ready for sign-off"
+    assert not SignOff.objects.filter(person__in=waiting.values("person")).exists()
     manager = User.objects.get(username="manager")
     assert teams_visible_to(manager).count() >= 1 and people_visible_to(manager).count() >= 20
     learner = Person.objects.get(user__username="learner")
     assert learner.coach == coach and learner.team.manager.user.username == "manager"
     assert learner.attempts.count() >= 3 and not learner.signoffs.exists()
+    assert PersonReadiness.objects.get(person=learner).status == ReadinessStatus.IN_PROGRESS
     assert people_visible_to(User.objects.get(username="learner")).get() == learner
     assert people_visible_to(User.objects.get(username="ld-admin")).count() == Person.objects.count()
 
@@ -278,3 +278,16 @@ def test_a_wrong_reference_in_the_data_files_is_named(tmp_path):
     content.write_text(content.read_text().replace('owner = "dana-okafor"', 'owner = "nobody-here"', 1))
     with pytest.raises(DemoDataError, match="content.toml item course-how-payments-fail owner: unknown 'nobody-here'"):
         DemoData.read(tmp_path)
+
+
+def test_readiness_is_computed_for_everyone_so_every_page_has_data():
+    assert PersonReadiness.objects.count() == Person.objects.count()
+    statuses = set(PersonReadiness.objects.values_list("status", flat=True))
+    assert {
+        ReadinessStatus.IN_PROGRESS,
+        ReadinessStatus.READY_FOR_SIGNOFF,
+        ReadinessStatus.SIGNED_OFF,
+        ReadinessStatus.EXPIRING_SOON,
+        ReadinessStatus.REVOKED,
+    } <= statuses
+    assert GateGrant.objects.exists()

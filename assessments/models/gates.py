@@ -1,0 +1,72 @@
+"""Gates held by people: grants that follow sign-offs, and time-boxed exceptions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class GateGrant(models.Model):
+    """A person holding a gate because their required standard is signed off and current.
+
+    Granted and removed only by `assessments.services` (each change audited); a removed grant is kept,
+    with when and why, and a new grant is a new row.
+    """
+
+    person = models.ForeignKey("program.Person", on_delete=models.PROTECT, related_name="gate_grants")
+    gate = models.ForeignKey("roles.Gate", on_delete=models.PROTECT, related_name="grants")
+    signoff = models.ForeignKey(
+        "assessments.SignOff", on_delete=models.PROTECT, related_name="gate_grants", help_text="The source sign-off."
+    )
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "gate", "removed_at"], name="gategrant_person_gate_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "gate"], condition=Q(removed_at__isnull=True), name="gategrant_one_active"
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | ~Q(removal_reason=""), name="gategrant_removal_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        state = f"removed {self.removed_at:%Y-%m-%d}" if self.removed_at else "active"
+        return f"{self.person} · {self.gate} ({state})"
+
+
+class GateException(models.Model):
+    """A time-boxed permission to pass a gate without a current sign-off, approved by someone else."""
+
+    person = models.ForeignKey("program.Person", on_delete=models.PROTECT, related_name="gate_exceptions")
+    gate = models.ForeignKey("roles.Gate", on_delete=models.PROTECT, related_name="exceptions")
+    reason = models.TextField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    ended_early_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "gate", "ends_at"], name="gateexception_person_gate_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="gateexception_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(approved_by=models.F("requested_by")), name="gateexception_approver_not_requester"
+            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="gateexception_ends_after"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.gate} exception until {self.ends_at:%Y-%m-%d}"

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class AssessmentsConfig(AppConfig):
-    name = "assessments"
-    verbose_name = "Assessments and evidence"

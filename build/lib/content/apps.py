@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class ContentConfig(AppConfig):
-    name = "content"
-    verbose_name = "Content"

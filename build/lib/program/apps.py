@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class ProgramConfig(AppConfig):
-    name = "program"
-    verbose_name = "Program (people and org)"

@@ -1,0 +1,173 @@
+"""Gate grants follow sign-offs; exceptions and their rules; the audit trail is written and not editable."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from assessments.models import GateException, GateGrant
+from assessments.services import gate_exception_create, gate_exception_end, signoff_create, signoff_revoke
+from program.choices import AuditAction
+from program.models import AuditEntry
+from roles.choices import GateKind
+from tests.assessments.readiness_factories import person_with_login, program_setup, recompute
+from tests.program.factories import TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def active_grants(person):
+    return set(GateGrant.objects.filter(person=person, removed_at__isnull=True).values_list("gate__kind", flat=True))
+
+
+def test_signing_off_grants_every_gate_of_the_standard_with_an_audit_entry(django_capture_on_commit_callbacks):
+    program = program_setup(criteria=1)
+    coach = person_with_login("coach-a")
+    learner = program.learner(coach=coach)
+    attempts = program.meet_all(learner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signoff = signoff_create(
+            coach=coach,
+            person=learner,
+            standard_version=program.version,
+            decision="ready",
+            signed_at=timezone.now(),
+            reflection_notes="Rolled back cleanly under pressure.",
+            evidence=attempts,
+        )
+
+    assert active_grants(learner) == {GateKind.DEPLOY, GateKind.ON_CALL}
+    grant = GateGrant.objects.get(person=learner, gate=program.gates[GateKind.DEPLOY])
+    assert (grant.signoff, grant.expires_at) == (signoff, signoff.expires_at)
+    entries = AuditEntry.objects.filter(subject_person=learner)
+    assert entries.filter(action=AuditAction.SIGNED_OFF, actor=coach.user).count() == 1
+    granted = entries.filter(action=AuditAction.GRANTED, object_type="gate-grant")
+    assert granted.count() == 2
+    assert granted.first().evidence["attempts_reviewed"] == [attempts[0].pk]
+    recompute(learner)
+    assert entries.filter(action=AuditAction.GRANTED).count() == 2, "recomputing again grants nothing twice"
+
+
+def test_revoking_closes_the_gates_and_is_audited(django_capture_on_commit_callbacks):
+    program = program_setup(criteria=1)
+    coach = person_with_login("coach-b")
+    learner = program.learner(coach=coach)
+    signoff = program.signoff(learner)
+    recompute(learner)
+    assert active_grants(learner) == {GateKind.DEPLOY, GateKind.ON_CALL}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signoff_revoke(signoff=signoff, actor=coach.user, reason="Skipped the rollback in a real incident")
+
+    assert active_grants(learner) == set()
+    removed = GateGrant.objects.filter(person=learner, removed_at__isnull=False)
+    assert removed.count() == 2
+    assert all("revoked" in grant.removal_reason for grant in removed)
+    assert AuditEntry.objects.filter(subject_person=learner, action=AuditAction.REMOVED).count() == 2
+    revoked = AuditEntry.objects.get(subject_person=learner, action=AuditAction.REVOKED)
+    assert revoked.reason == "Skipped the rollback in a real incident"
+
+
+def test_revocation_rules():
+    program = program_setup(criteria=1, gates=False)
+    coach = person_with_login("coach-c")
+    learner = program.learner(coach=coach)
+    stranger_coach = person_with_login("coach-d")
+    signoff = program.signoff(learner)
+    with pytest.raises(ValidationError, match="coach or an L&D admin"):
+        signoff_revoke(signoff=signoff, actor=stranger_coach.user, reason="no")
+    with pytest.raises(ValidationError, match="needs a reason"):
+        signoff_revoke(signoff=signoff, actor=coach.user, reason="  ")
+    signoff_revoke(signoff=signoff, actor=coach.user, reason="Evidence came from a shared account")
+    with pytest.raises(ValidationError, match="already revoked"):
+        signoff_revoke(signoff=signoff, actor=coach.user, reason="again")
+
+
+def test_expiry_removes_the_gates():
+    program = program_setup(criteria=1)
+    learner = program.learner()
+    program.signoff(learner)
+    recompute(learner)
+    later = timezone.now() + datetime.timedelta(days=program.standard.signoff_validity_days + 1)
+    recompute(learner, now=later)
+    assert active_grants(learner) == set()
+    assert "expired" in GateGrant.objects.filter(person=learner).first().removal_reason
+
+
+def exception_kwargs(program, person, **overrides):
+    now = timezone.now()
+    kwargs = {
+        "person": person,
+        "gate": program.gates[GateKind.ON_CALL],
+        "reason": "Covering the holiday rota; drill booked for next week",
+        "requested_by": UserFactory(username="requester"),
+        "approved_by": UserFactory(username="approver"),
+        "starts_at": now - datetime.timedelta(hours=1),
+        "ends_at": now + datetime.timedelta(days=7),
+    }
+    return kwargs | overrides
+
+
+def test_an_exception_needs_a_reason_a_distinct_approver_an_end_and_a_short_time_box():
+    program = program_setup(criteria=1)
+    manager = person_with_login("manager-e")
+    learner = program.learner(manager=manager)
+    base = exception_kwargs(program, learner, approved_by=manager.user)
+    with pytest.raises(ValidationError, match="needs a reason"):
+        gate_exception_create(**base | {"reason": ""})
+    with pytest.raises(ValidationError, match="cannot be the person who requested"):
+        gate_exception_create(**base | {"requested_by": manager.user})
+    with pytest.raises(ValidationError, match="end after it starts"):
+        gate_exception_create(**base | {"ends_at": base["starts_at"]})
+    with pytest.raises(ValidationError, match="at most 30 days"):
+        gate_exception_create(**base | {"ends_at": base["starts_at"] + datetime.timedelta(days=31)})
+    with pytest.raises(ValidationError, match="may not approve"):
+        gate_exception_create(**base | {"approved_by": person_with_login("peer").user})
+    assert GateException.objects.count() == 0
+    exception = gate_exception_create(**base)
+    entry = AuditEntry.objects.get(action=AuditAction.EXCEPTION_GRANTED)
+    assert (entry.actor, entry.subject_person, entry.object_id) == (manager.user, learner, str(exception.pk))
+    assert entry.evidence["requested_by"] == "requester"
+
+
+def test_a_manager_of_a_parent_team_may_approve_and_an_exception_can_end_early():
+    program = program_setup(criteria=1)
+    director = person_with_login("director")
+    parent = TeamFactory(manager=director)
+    learner = program.learner(team=TeamFactory(parent=parent))
+    exception = gate_exception_create(**exception_kwargs(program, learner, approved_by=director.user))
+    with pytest.raises(ValidationError, match="needs a reason"):
+        gate_exception_end(exception=exception, actor=director.user, reason="")
+    gate_exception_end(exception=exception, actor=director.user, reason="Signed off after all")
+    exception.refresh_from_db()
+    assert exception.ended_early_at is not None
+    assert AuditEntry.objects.filter(action=AuditAction.EXCEPTION_ENDED, subject_person=learner).count() == 1
+    with pytest.raises(ValidationError, match="already ended"):
+        gate_exception_end(exception=exception, actor=director.user, reason="twice")
+
+
+def test_audit_entries_are_append_only(django_capture_on_commit_callbacks):
+    program = program_setup(criteria=1)
+    learner = program.learner()
+    program.signoff(learner)
+    recompute(learner)
+    entry = AuditEntry.objects.filter(subject_person=learner).first()
+    entry.summary = "rewritten history"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    assert AuditEntry.objects.filter(summary="rewritten history").count() == 0
+
+
+def test_inactive_people_lose_their_gates():
+    program = program_setup(criteria=1)
+    learner = program.learner()
+    program.signoff(learner)
+    recompute(learner)
+    learner.active = False
+    learner.save()
+    recompute(learner)
+    assert active_grants(learner) == set()
