@@ -15,6 +15,9 @@ from django.db import connection
 from program import celery_app
 from program.constants import COACH_GROUP, LD_ADMIN_GROUP, LEARNER_GROUP, MANAGER_GROUP
 
+# Hashing demo and factory passwords with the production hasher would dominate the suite's run time.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 WORKER_QUEUE = f"tests-{uuid.uuid4().hex[:8]}"
 
