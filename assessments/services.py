@@ -135,8 +135,11 @@ def signoff_create(
     signed_at: datetime.datetime,
     reflection_notes: str = "",
     evidence: list[Attempt] | None = None,
+    queue_recompute: bool = True,
 ) -> SignOff:
-    """Record a coach's decision against a published version; a coach signs off only their own learners."""
+    """Record a coach's decision against a published version; a coach signs off only their own learners.
+
+    As with `attempt_record`, a bulk caller passes `queue_recompute=False` and recomputes everyone it touched once."""
     if coach.pk == person.pk:
         raise ValidationError("A coach cannot sign off themselves.")
     if person.coach_id != coach.pk:
@@ -171,12 +174,20 @@ def signoff_create(
         reason=reflection_notes,
         evidence={"attempts": sorted(attempt.pk for attempt in evidence or [])},
     )
-    readiness_recompute_queue([person.pk])
+    if queue_recompute:
+        readiness_recompute_queue([person.pk])
     return signoff
 
 
 @transaction.atomic
-def signoff_revoke(*, signoff: SignOff, actor: User, reason: str, at: datetime.datetime | None = None) -> SignOff:
+def signoff_revoke(
+    *,
+    signoff: SignOff,
+    actor: User,
+    reason: str,
+    at: datetime.datetime | None = None,
+    queue_recompute: bool = True,
+) -> SignOff:
     """Revoke a sign-off with a reason (it is kept, never deleted); the person's coach or an L&D admin may."""
     signoff = SignOff.objects.select_for_update().select_related("person").get(pk=signoff.pk)
     revoker = person_for_user(actor)
@@ -206,7 +217,8 @@ def signoff_revoke(*, signoff: SignOff, actor: User, reason: str, at: datetime.d
         reason=signoff.revoke_reason,
         evidence={"signoff": signoff.pk, "signed_at": signoff.signed_at.isoformat()},
     )
-    readiness_recompute_queue([signoff.person_id])
+    if queue_recompute:
+        readiness_recompute_queue([signoff.person_id])
     return signoff
 
 

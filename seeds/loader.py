@@ -458,11 +458,16 @@ class DemoLoader:
                     signed_at=event.at,
                     reflection_notes=event.notes,
                     evidence=[recorded[id(attempt)] for attempt in event.evidence],
+                    queue_recompute=False,
                 )
                 self.count("sign-offs")
                 if event.revoked_at:
                     signoff_revoke(
-                        signoff=signoff, actor=context.revoker, reason=event.revoke_reason, at=event.revoked_at
+                        signoff=signoff,
+                        actor=context.revoker,
+                        reason=event.revoke_reason,
+                        at=event.revoked_at,
+                        queue_recompute=False,
                     )
                     self.count("revocations")
         flush()

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assessments.models import Attempt
-from assessments.services import attempt_record, attempts_record_history
+from assessments.services import attempt_record, attempts_record_history, signoff_create
 from content.choices import RefreshStatus
 from content.services import content_version_release, refresh_ticket_open, refresh_ticket_set_status
 from program.models import AuditEntry
@@ -96,3 +96,27 @@ def test_history_loads_can_publish_and_release_at_their_real_time():
     assert standard_version_publish(version=version, published_at=WHEN).published_at == WHEN
     release = content_version_release(item=ContentItemFactory(), change_note="First", published_at=WHEN)
     assert release.published_at == WHEN
+
+
+@pytest.mark.parametrize(("queue_recompute", "callbacks"), [(True, 1), (False, 0)])
+def test_bulk_callers_can_leave_the_readiness_recompute_to_one_call_at_the_end(
+    django_capture_on_commit_callbacks, queue_recompute, callbacks
+):
+    coach = PersonFactory()
+    person = PersonFactory(coach=coach)
+    scenario = ScenarioFactory()
+    with django_capture_on_commit_callbacks() as captured:
+        attempts_record_history(
+            person=person,
+            attempts=[{"scenario": scenario, "score": 90, "completed_at": WHEN}],
+            queue_recompute=queue_recompute,
+        )
+        signoff_create(
+            coach=coach,
+            person=person,
+            standard_version=scenario.standard_version,
+            decision="ready",
+            signed_at=WHEN,
+            queue_recompute=queue_recompute,
+        )
+    assert len(captured) == 2 * callbacks

@@ -1,7 +1,6 @@
 """`manage.py load_demo`: build the demo org from seeds/data through the services (idempotent)."""
 
 import datetime
-import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -32,14 +31,6 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         started = time.monotonic()
         self.stdout.write(f"Loading the demo org as of {today:%Y-%m-%d}")
-        # Sign-offs queue a readiness recompute each (run in-process without Redis); the loader recomputes
-        # everyone once at the end anyway, so keep one "task succeeded" line per sign-off out of the progress.
-        task_log = logging.getLogger("celery.app.trace")
-        level = task_log.level
-        task_log.setLevel(logging.WARNING)
-        try:
-            created = DemoLoader(data=data, today=today, report=self.stdout.write).run()
-        finally:
-            task_log.setLevel(level)
+        created = DemoLoader(data=data, today=today, report=self.stdout.write).run()
         summary = ", ".join(f"{count} {what}" for what, count in created.items()) or "nothing new: already loaded"
         self.stdout.write(self.style.SUCCESS(f"Demo org ready in {time.monotonic() - started:.1f}s ({summary})."))
