@@ -234,6 +234,19 @@ def standard_version_release(*, version: StandardVersion, by: User | None = None
     return version
 
 
+@transaction.atomic
+def gate_save(*, gate: Gate) -> Gate:
+    """Create or change a gate, then recompute the people signed off on its standard so grants follow at once."""
+    gate.full_clean()
+    gate.save()
+    readiness_recompute_queue(
+        SignOff.objects.filter(standard_version__standard_id=gate.required_standard_id).values_list(
+            "person_id", flat=True
+        )
+    )
+    return gate
+
+
 def readiness_recompute_queue(person_ids: Iterable[int]) -> None:
     """Recompute these people's readiness (and gates) in a Celery task once the current transaction commits."""
     ids = sorted({int(pk) for pk in person_ids})

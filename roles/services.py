@@ -102,6 +102,39 @@ def criterion_save(*, criterion: Criterion) -> Criterion:
     return criterion
 
 
+@transaction.atomic
+def standard_version_update(*, version: StandardVersion, change_note: str) -> StandardVersion:
+    """Change a draft version's change note (its criteria change through `criterion_save`)."""
+    ensure_version_editable(version)
+    version.change_note = change_note
+    version.full_clean()
+    version.save(update_fields=["change_note"])
+    return version
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion) -> None:
+    """Remove a criterion (and its level descriptors) from a draft version."""
+    ensure_version_editable(criterion.version)
+    criterion.delete()
+
+
+@transaction.atomic
+def level_descriptor_save(*, level: LevelDescriptor) -> LevelDescriptor:
+    """Create or change what a criterion of a draft version looks like at one level."""
+    ensure_version_editable(level.criterion.version)
+    level.full_clean()
+    level.save()
+    return level
+
+
+@transaction.atomic
+def level_descriptor_delete(*, level: LevelDescriptor) -> None:
+    """Remove a level descriptor from a criterion of a draft version."""
+    ensure_version_editable(level.criterion.version)
+    level.delete()
+
+
 # Fields of a criterion that change what passes: a change to one of them means re-assessing that criterion.
 MATERIAL_CRITERION_FIELDS = ("skill_id", "required_level", "minimum_score", "evidence_validity_days")
 
