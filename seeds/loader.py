@@ -3,8 +3,9 @@
 Each step creates only what is missing, keyed on natural keys (codes, slugs, keys, e-mails, usernames), and
 never changes what exists: running the loader again changes nothing, and an L&D admin's edits survive it.
 Each step runs in a transaction (each person's history in one of its own), so an interrupted load resumes
-where it stopped. Plain reference rows that carry no rule (regions, skills, paths, gates...) are created
-with `full_clean()` here; every write with a rule or a side effect goes through its service.
+where it stopped. Plain reference rows that carry no rule and have no service (regions, teams, skills,
+roles, content items, scenarios, paths) are created with `full_clean()` here; every other write goes through
+its service.
 """
 
 import datetime
@@ -20,6 +21,7 @@ from tqdm import tqdm
 from assessments.models import Attempt, Scenario, SignOff
 from assessments.services import (
     attempts_record_history,
+    gate_save,
     readiness_recompute_for_people,
     signoff_create,
     signoff_revoke,
@@ -43,9 +45,11 @@ from roles.models import (
 from roles.services import (
     criterion_save,
     ensure_version_editable,
+    level_descriptor_save,
     standard_create,
     standard_version_new_draft,
     standard_version_publish,
+    standard_version_update,
 )
 
 from .data_files import DemoData
@@ -271,9 +275,9 @@ class DemoLoader:
         for standard, entry in new_standards:
             for number, version_entry in enumerate(entry["versions"], start=1):
                 if number == 1:
-                    version = standard.versions.get(number=1)
-                    version.change_note = version_entry["change_note"]
-                    version.save(update_fields=["change_note"])
+                    version = standard_version_update(
+                        version=standard.versions.get(number=1), change_note=version_entry["change_note"]
+                    )
                 else:
                     version = standard_version_new_draft(standard=standard, change_note=version_entry["change_note"])
                 self.fill_version(version, version_entry, required_scenarios=True)
@@ -304,12 +308,13 @@ class DemoLoader:
             criterion_save(criterion=criterion)
             if is_new:
                 for level in text["levels"]:
-                    create_clean(
-                        LevelDescriptor,
-                        criterion=criterion,
-                        level=level["level"],
-                        descriptor=level["descriptor"],
-                        example_of_good=level["example"],
+                    level_descriptor_save(
+                        level=LevelDescriptor(
+                            criterion=criterion,
+                            level=level["level"],
+                            descriptor=level["descriptor"],
+                            example_of_good=level["example"],
+                        )
                     )
                 self.count("criteria")
             if required_scenarios:
@@ -363,11 +368,12 @@ class DemoLoader:
             service = Service.objects.get(slug=entry["service"]) if entry.get("service") else None
             if Gate.objects.filter(kind=entry["kind"], service=service).exists():
                 continue
-            create_clean(
-                Gate,
-                kind=entry["kind"],
-                service=service,
-                required_standard=ReadinessStandard.objects.get(role__key=entry["standard"]),
+            gate_save(
+                gate=Gate(
+                    kind=entry["kind"],
+                    service=service,
+                    required_standard=ReadinessStandard.objects.get(role__key=entry["standard"]),
+                )
             )
             self.count("gates")
 
