@@ -28,7 +28,7 @@ from assessments.services import (
 )
 from content.models import ContentItem, RefreshTicket
 from content.services import content_version_release, refresh_ticket_open, refresh_ticket_set_status
-from program.models import Person, Region, Service, Shift, Team
+from program.models import Person, Region, Service, Shift, Team, TeamMembership
 from program.services import person_join, person_move_team, person_set_reporting_lines, team_set_manager
 from roles.models import (
     Criterion,
@@ -383,8 +383,11 @@ class DemoLoader:
         """Each person's attempts, moves, sign-offs and revocations, in order, one transaction per person."""
         plans = HistoryPlanner(self.data, self.today).plan(self.people_plan)
         people = self.people_by_key()
-        done = set(Attempt.objects.values_list("person_id", flat=True).distinct()) | set(
-            SignOff.objects.values_list("person_id", flat=True).distinct()
+        # Anyone with any history already is done (each person's history is written in one transaction).
+        done = (
+            set(Attempt.objects.values_list("person_id", flat=True).distinct())
+            | set(SignOff.objects.values_list("person_id", flat=True).distinct())
+            | set(TeamMembership.objects.filter(ended_on__isnull=False).values_list("person_id", flat=True))
         )
         context = HistoryContext.build(revoker=self.data.history["signoffs"]["revoker"])
         todo = [
