@@ -1,5 +1,6 @@
 """Writes to roles and standards: publishing freezes a version; a new draft copies the latest one."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -26,15 +27,20 @@ def standard_create(*, role: Role, name: str, **attributes) -> ReadinessStandard
 
 
 @transaction.atomic
-def standard_version_publish(*, version: StandardVersion, by: User | None = None) -> StandardVersion:
-    """Publish a draft: from now on it is frozen for good (read-only everywhere)."""
+def standard_version_publish(
+    *, version: StandardVersion, by: User | None = None, published_at: datetime.datetime | None = None
+) -> StandardVersion:
+    """Publish a draft: from now on it is frozen for good (read-only everywhere).
+
+    `published_at` defaults to now; loading past history (the demo org, an import) passes the real time.
+    """
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
         raise ValidationError(f"{version} is already published; publish a new draft instead.")
     if not version.criteria.exists():
         raise ValidationError(f"{version} has no criteria; add at least one before publishing.")
     version.status = VersionStatus.PUBLISHED
-    version.published_at = timezone.now()
+    version.published_at = published_at or timezone.now()
     version.published_by = by
     version.save(update_fields=["status", "published_at", "published_by"])
     audit_record(
