@@ -16,7 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from program.choices import AuditAction
-from program.models import Person
+from program.models import Person, TeamMembership
 from program.selectors import person_for_user, team_ids_with_descendants, user_is_program_admin
 from program.services import audit_record
 from roles.choices import VersionStatus
@@ -75,6 +75,62 @@ def attempt_record(
 
 
 @transaction.atomic
+def attempts_record_history(*, person: Person, attempts: list[dict], queue_recompute: bool = True) -> list[Attempt]:
+    """Record many past attempts of one person in one write (history imports, the demo org).
+
+    Each dict holds `attempt_record`'s arguments (scenario, score, completed_at, optional rubric_version,
+    evidence_source and details). The rules are `attempt_record`'s: numbered per person and scenario in time
+    order, pass decided by the scenario's pass mark. Past attempts keep the team the person was on *then*
+    (from the membership history), not the current one. Readiness is recomputed after commit, unless a bulk
+    caller passes `queue_recompute=False` and recomputes everyone it touched once.
+    """
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # one writer per person at a time
+    numbers = dict(
+        Attempt.objects.filter(person=person)
+        .values_list("scenario_id")
+        .annotate(top=Max("attempt_number"))
+        .values_list("scenario_id", "top")
+    )
+    memberships = list(TeamMembership.objects.filter(person=person).order_by("started_on", "id"))
+
+    def team_id_on(day: datetime.date) -> int | None:
+        team_id = person.team_id
+        for membership in memberships:
+            if membership.started_on <= day and (membership.ended_on is None or day < membership.ended_on):
+                team_id = membership.team_id
+        return team_id
+
+    rows = []
+    for values in sorted(attempts, key=lambda values: values["completed_at"]):
+        values = dict(values)
+        scenario = values.pop("scenario")
+        score = Decimal(str(values.pop("score"))).quantize(Decimal("0.01"))
+        numbers[scenario.pk] = numbers.get(scenario.pk, 0) + 1
+        attempt = Attempt(
+            person=person,
+            scenario=scenario,
+            rubric_version=values.pop("rubric_version", None) or scenario.standard_version,
+            team_id=team_id_on(timezone.localdate(values["completed_at"])),
+            attempt_number=numbers[scenario.pk],
+            score=score,
+            passed=score >= scenario.pass_mark,
+            **values,
+        )
+        # Related rows are passed as saved instances and numbers are computed under the person lock, so only
+        # the field checks run here; the database enforces the constraints on insert.
+        attempt.full_clean(
+            exclude=["person", "scenario", "rubric_version", "team", "reviewer"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        rows.append(attempt)
+    created = Attempt.objects.bulk_create(rows)
+    if queue_recompute:
+        readiness_recompute_queue([person.pk])
+    return created
+
+
+@transaction.atomic
 def signoff_create(
     *,
     coach: Person,
@@ -84,8 +140,11 @@ def signoff_create(
     signed_at: datetime.datetime,
     reflection_notes: str = "",
     evidence: list[Attempt] | None = None,
+    queue_recompute: bool = True,
 ) -> SignOff:
-    """Record a coach's decision against a published version; a coach signs off only their own learners."""
+    """Record a coach's decision against a published version; a coach signs off only their own learners.
+
+    As with `attempt_record`, a bulk caller passes `queue_recompute=False` and recomputes everyone it touched once."""
     if coach.pk == person.pk:
         raise ValidationError("A coach cannot sign off themselves.")
     if person.coach_id != coach.pk:
@@ -120,12 +179,20 @@ def signoff_create(
         reason=reflection_notes,
         evidence={"attempts": sorted(attempt.pk for attempt in evidence or [])},
     )
-    readiness_recompute_queue([person.pk])
+    if queue_recompute:
+        readiness_recompute_queue([person.pk])
     return signoff
 
 
 @transaction.atomic
-def signoff_revoke(*, signoff: SignOff, actor: User, reason: str, at: datetime.datetime | None = None) -> SignOff:
+def signoff_revoke(
+    *,
+    signoff: SignOff,
+    actor: User,
+    reason: str,
+    at: datetime.datetime | None = None,
+    queue_recompute: bool = True,
+) -> SignOff:
     """Revoke a sign-off with a reason (it is kept, never deleted); the person's coach or an L&D admin may."""
     signoff = SignOff.objects.select_for_update().select_related("person").get(pk=signoff.pk)
     revoker = person_for_user(actor)
@@ -155,7 +222,8 @@ def signoff_revoke(*, signoff: SignOff, actor: User, reason: str, at: datetime.d
         reason=signoff.revoke_reason,
         evidence={"signoff": signoff.pk, "signed_at": signoff.signed_at.isoformat()},
     )
-    readiness_recompute_queue([signoff.person_id])
+    if queue_recompute:
+        readiness_recompute_queue([signoff.person_id])
     return signoff
 
 
@@ -169,6 +237,19 @@ def standard_version_release(*, version: StandardVersion, by: User | None = None
     ).values_list("pk", flat=True)
     readiness_recompute_queue(person_ids)
     return version
+
+
+@transaction.atomic
+def gate_save(*, gate: Gate) -> Gate:
+    """Create or change a gate, then recompute the people signed off on its standard so grants follow at once."""
+    gate.full_clean()
+    gate.save()
+    readiness_recompute_queue(
+        SignOff.objects.filter(standard_version__standard_id=gate.required_standard_id).values_list(
+            "person_id", flat=True
+        )
+    )
+    return gate
 
 
 def readiness_recompute_queue(person_ids: Iterable[int]) -> None:

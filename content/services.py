@@ -15,14 +15,24 @@ from .models import ContentItem, ContentVersion, RefreshTicket
 
 @transaction.atomic
 def content_version_release(
-    *, item: ContentItem, change_note: str, link: str = "", review_by: datetime.date | None = None
+    *,
+    item: ContentItem,
+    change_note: str,
+    link: str = "",
+    review_by: datetime.date | None = None,
+    published_at: datetime.datetime | None = None,
 ) -> ContentVersion:
-    """Release the next immutable version of an item and mark the item published."""
+    """Release the next immutable version of an item and mark the item published.
+
+    `published_at` defaults to now; loading past history (the demo org, an import) passes the real time.
+    """
     item = ContentItem.objects.select_for_update().get(pk=item.pk)
     if item.status == ContentStatus.RETIRED:
         raise ValidationError(f"{item} is retired; it takes no new versions.")
     number = (item.versions.aggregate(top=Max("number"))["top"] or 0) + 1
-    version = ContentVersion(item=item, number=number, change_note=change_note, link=link, published_at=timezone.now())
+    version = ContentVersion(
+        item=item, number=number, change_note=change_note, link=link, published_at=published_at or timezone.now()
+    )
     version.full_clean()
     version.save()
     item.status = ContentStatus.PUBLISHED
@@ -30,6 +40,21 @@ def content_version_release(
         item.review_by = review_by
     item.save(update_fields=["status", "review_by"])
     return version
+
+
+@transaction.atomic
+def refresh_ticket_set_status(
+    *, ticket: RefreshTicket, status: RefreshStatus, at: datetime.datetime | None = None
+) -> RefreshTicket:
+    """Move a refresh ticket along; done and won't-do close it (with the time), reopening clears that."""
+    closed = status in (RefreshStatus.DONE, RefreshStatus.WONT_DO)
+    if ticket.status == status:
+        return ticket
+    ticket.status = status
+    ticket.closed_at = (at or timezone.now()) if closed else None
+    ticket.full_clean()
+    ticket.save(update_fields=["status", "closed_at"])
+    return ticket
 
 
 @transaction.atomic

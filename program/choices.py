@@ -28,3 +28,20 @@ class AuditAction(models.TextChoices):
     REVOKED = "revoked", "Revoked"
     PUBLISHED = "published", "Published"
     CHANGED = "changed", "Changed"
+
+
+class ApiScope(models.TextChoices):
+    """What an API token may do: read or write one family of resources."""
+
+    PEOPLE_READ = "people:read", "Read people, teams, services, regions, shifts"
+    PEOPLE_WRITE = "people:write", "Add people and move them between teams"
+    STANDARDS_READ = "standards:read", "Read roles, skills, standards, gates and learning paths"
+    STANDARDS_WRITE = "standards:write", "Publish standard versions and start drafts"
+    CONTENT_READ = "content:read", "Read content items, versions and refresh tickets"
+    CONTENT_WRITE = "content:write", "Release content versions, retire items, open refresh tickets"
+    EVIDENCE_READ = "evidence:read", "Read scenarios, attempts and sign-offs"
+    EVIDENCE_WRITE = "evidence:write", "Record attempts and sign-offs"
+    GATES_READ = "gates:read", "Ask whether a person may pass a gate"
+    READINESS_READ = "readiness:read", "Read readiness"
+    AUDIT_READ = "audit:read", "Read the audit trail"
+    EQUITY_READ = "equity:read", "Read equity audits and findings"

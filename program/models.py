@@ -103,6 +103,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["team", "active"], name="person_team_active_idx"),
             models.Index(fields=["coach"], name="person_coach_idx"),
+            # Lists page through people in their default order (the API, the pages).
+            models.Index(fields=["full_name", "id"], name="person_name_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(coach=models.F("id")), name="person_not_own_coach"),
@@ -177,3 +179,7 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries are append-only.")
+
+
+# The API token lives with its hashing and issuing in program/tokens.py; imported here so Django finds it.
+from .tokens import ApiToken  # noqa: E402, F401

@@ -76,3 +76,29 @@ def team_of_person_on(*, person: Person, on_date) -> Team | None:
         .first()
     )
     return membership.team if membership else None
+
+
+def visible_through_people(user: User | AnonymousUser, queryset: QuerySet, *, via: str) -> QuerySet:
+    """Rows of `queryset` whose person (reached through the field `via`) this login may see.
+
+    The one rule for every record about a person (attempts, sign-offs, memberships, audit entries...): it
+    follows `people_visible_to`, so pages and API apply the same visibility.
+    """
+    if user_is_program_admin(user):
+        return queryset
+    return queryset.filter(**{f"{via}__in": people_visible_to(user).values("pk")})
+
+
+def visible_through_teams(user: User | AnonymousUser, queryset: QuerySet, *, via: str) -> QuerySet:
+    """Rows of `queryset` whose team (reached through the field `via`) this login may see."""
+    if user_is_program_admin(user):
+        return queryset
+    return queryset.filter(**{f"{via}__in": teams_visible_to(user).values("pk")})
+
+
+def user_reads_org_aggregates(user: User | AnonymousUser) -> bool:
+    """Org-wide aggregates (equity audits) are for L&D admins and for managers of at least one team."""
+    if user_is_program_admin(user):
+        return True
+    person = person_for_user(user)
+    return person is not None and person.managed_teams.exists()

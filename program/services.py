@@ -4,6 +4,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -59,6 +60,44 @@ def person_join(
     person.save()
     TeamMembership.objects.create(person=person, team=team, role=role, started_on=started_on)
     return person
+
+
+@transaction.atomic
+def person_set_reporting_lines(*, person: Person, manager: Person | None, coach: Person | None) -> Person:
+    """Set who a person reports to and who coaches them; nobody manages or coaches themselves."""
+    if person.pk is not None and person.pk in (getattr(manager, "pk", None), getattr(coach, "pk", None)):
+        raise ValidationError(f"{person} cannot be their own manager or coach.")
+    if (person.manager_id, person.coach_id) == (getattr(manager, "pk", None), getattr(coach, "pk", None)):
+        return person
+    person.manager, person.coach = manager, coach
+    person.full_clean()
+    person.save(update_fields=["manager", "coach"])
+    audit_record(
+        action=AuditAction.CHANGED,
+        object_type="person-reporting",
+        object_id=person.pk,
+        subject_person=person,
+        summary=f"{person} now reports to {manager or 'nobody'} and is coached by {coach or 'nobody'}",
+    )
+    return person
+
+
+@transaction.atomic
+def team_set_manager(*, team: Team, manager: Person | None) -> Team:
+    """Name a team's manager (they then see the team and every team below it)."""
+    if team.manager_id == getattr(manager, "pk", None):
+        return team
+    team.manager = manager
+    team.full_clean()
+    team.save(update_fields=["manager"])
+    audit_record(
+        action=AuditAction.CHANGED,
+        object_type="team-manager",
+        object_id=team.pk,
+        subject_person=manager,
+        summary=f"{manager or 'Nobody'} now manages {team}",
+    )
+    return team
 
 
 @transaction.atomic

@@ -188,12 +188,21 @@ CACHES = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Token first: its WWW-Authenticate header makes an anonymous call a 401 rather than a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "program.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "program.api.permissions.TokenHasScope",
+        "program.api.permissions.WritesNeedModelPermission",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "program.api.pagination.PagePagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "program.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "program.api.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Readiness Portal API",
@@ -203,6 +212,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps name a choice field `kind` or `status`: give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "ContentKindEnum": "content.choices.ContentKind",
+        "ContentStatusEnum": "content.choices.ContentStatus",
+        "ScenarioKindEnum": "assessments.choices.ScenarioKind",
+        "GateKindEnum": "roles.choices.GateKind",
+        "VersionStatusEnum": "roles.choices.VersionStatus",
+        "RefreshStatusEnum": "content.choices.RefreshStatus",
+        "RubricLevelEnum": "roles.choices.RubricLevel",
+    },
 }
 
 LOGGING = {

@@ -17,5 +17,6 @@ urlpatterns = [
     path("xapi/", include("assessments.lrs.urls")),
     # Before any `api/` include: the gate check is owned by assessments, the rest of the API by its routers.
     path("api/gates/check", GateCheckView.as_view(), name="gate-check"),
+    path("api/", include("program.api.root_urls")),
     path("", include("assessments.urls")),
 ]

@@ -1,5 +1,6 @@
 """Writes to roles and standards: publishing freezes a version; a new draft copies the latest one."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -26,15 +27,20 @@ def standard_create(*, role: Role, name: str, **attributes) -> ReadinessStandard
 
 
 @transaction.atomic
-def standard_version_publish(*, version: StandardVersion, by: User | None = None) -> StandardVersion:
-    """Publish a draft: from now on it is frozen for good (read-only everywhere)."""
+def standard_version_publish(
+    *, version: StandardVersion, by: User | None = None, published_at: datetime.datetime | None = None
+) -> StandardVersion:
+    """Publish a draft: from now on it is frozen for good (read-only everywhere).
+
+    `published_at` defaults to now; loading past history (the demo org, an import) passes the real time.
+    """
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
         raise ValidationError(f"{version} is already published; publish a new draft instead.")
     if not version.criteria.exists():
         raise ValidationError(f"{version} has no criteria; add at least one before publishing.")
     version.status = VersionStatus.PUBLISHED
-    version.published_at = timezone.now()
+    version.published_at = published_at or timezone.now()
     version.published_by = by
     version.save(update_fields=["status", "published_at", "published_by"])
     audit_record(
@@ -94,6 +100,39 @@ def criterion_save(*, criterion: Criterion) -> Criterion:
     criterion.full_clean()
     criterion.save()
     return criterion
+
+
+@transaction.atomic
+def standard_version_update(*, version: StandardVersion, change_note: str) -> StandardVersion:
+    """Change a draft version's change note (its criteria change through `criterion_save`)."""
+    ensure_version_editable(version)
+    version.change_note = change_note
+    version.full_clean()
+    version.save(update_fields=["change_note"])
+    return version
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion) -> None:
+    """Remove a criterion (and its level descriptors) from a draft version."""
+    ensure_version_editable(criterion.version)
+    criterion.delete()
+
+
+@transaction.atomic
+def level_descriptor_save(*, level: LevelDescriptor) -> LevelDescriptor:
+    """Create or change what a criterion of a draft version looks like at one level."""
+    ensure_version_editable(level.criterion.version)
+    level.full_clean()
+    level.save()
+    return level
+
+
+@transaction.atomic
+def level_descriptor_delete(*, level: LevelDescriptor) -> None:
+    """Remove a level descriptor from a criterion of a draft version."""
+    ensure_version_editable(level.criterion.version)
+    level.delete()
 
 
 # Fields of a criterion that change what passes: a change to one of them means re-assessing that criterion.

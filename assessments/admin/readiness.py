@@ -4,6 +4,8 @@ the service (the logged-in admin is the approver, so approver ≠ requester is e
 from django import forms
 from django.contrib import admin
 
+from roles.admin import GateListFilter
+
 from ..models import ExpiryReminder, GateException, GateGrant, PersonReadiness
 from ..services import gate_exception_check, gate_exception_create
 
@@ -32,7 +34,7 @@ class PersonReadinessAdmin(ReadOnlyAdmin):
 @admin.register(GateGrant)
 class GateGrantAdmin(ReadOnlyAdmin):
     list_display = ["person", "gate", "granted_at", "expires_at", "removed_at", "removal_reason"]
-    list_filter = ["gate", ("removed_at", admin.EmptyFieldListFilter)]
+    list_filter = [("gate", GateListFilter), ("removed_at", admin.EmptyFieldListFilter)]
     search_fields = ["person__full_name", "person__email"]
     list_select_related = ["person", "gate__service"]
 
@@ -40,6 +42,8 @@ class GateGrantAdmin(ReadOnlyAdmin):
 @admin.register(ExpiryReminder)
 class ExpiryReminderAdmin(ReadOnlyAdmin):
     list_display = ["signoff", "sent_at"]
+    list_filter = ["sent_at"]
+    search_fields = ["signoff__person__full_name", "signoff__person__email"]
     list_select_related = ["signoff__person", "signoff__standard_version__standard"]
 
 
@@ -70,7 +74,7 @@ class GateExceptionAdmin(admin.ModelAdmin):
 
     form = GateExceptionForm
     list_display = ["person", "gate", "starts_at", "ends_at", "ended_early_at", "approved_by", "requested_by"]
-    list_filter = ["gate"]
+    list_filter = [("gate", GateListFilter)]
     search_fields = ["person__full_name", "person__email", "reason"]
     list_select_related = ["person", "gate__service", "approved_by", "requested_by"]
 

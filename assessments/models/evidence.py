@@ -89,6 +89,8 @@ class Attempt(models.Model):
             models.Index(fields=["person", "scenario", "completed_at"], name="attempt_person_scenario_idx"),
             models.Index(fields=["scenario", "completed_at"], name="attempt_scenario_time_idx"),
             models.Index(fields=["team", "completed_at"], name="attempt_team_time_idx"),
+            # The API's cursor pages and the exports walk attempts newest first.
+            models.Index(fields=["-completed_at", "-id"], name="attempt_newest_first_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

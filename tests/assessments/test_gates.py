@@ -171,3 +171,28 @@ def test_inactive_people_lose_their_gates():
     learner.save()
     recompute(learner)
     assert active_grants(learner) == set()
+
+
+def test_a_new_gate_is_granted_at_once_to_people_already_signed_off(django_capture_on_commit_callbacks):
+    from assessments.services import gate_save
+    from roles.models import Gate
+
+    program = program_setup(criteria=1)
+    coach = person_with_login("coach-b")
+    learner = program.learner(coach=coach)
+    attempts = program.meet_all(learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        signoff_create(
+            coach=coach,
+            person=learner,
+            standard_version=program.version,
+            decision="ready",
+            signed_at=timezone.now(),
+            evidence=attempts,
+        )
+    assert GateKind.CHANGE_APPROVAL not in active_grants(learner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        gate_save(gate=Gate(kind=GateKind.CHANGE_APPROVAL, required_standard=program.version.standard))
+
+    assert GateKind.CHANGE_APPROVAL in active_grants(learner)

@@ -109,7 +109,7 @@ def test_a_services_own_gate_applies_and_unknown_input_is_explained(integration_
 def test_anonymous_is_refused(client):
     program = program_setup(criteria=1)
     person_with_login("gus", role=program.standard.role)
-    assert check(client, person="gus", gate="deploy").status_code == 403
+    assert check(client, person="gus", gate="deploy").status_code == 401  # no credentials: 401, as in all the API
 
 
 def test_a_learner_may_check_themselves_but_not_someone_else(client):

@@ -1,0 +1,231 @@
+"""API latency under load (prints figures; not a test).
+
+Builds an org of 10,000 people (bulk-created) with attempts in a PostgreSQL database, serves it with
+gunicorn on a free 127.0.0.1 port, and drives 32 concurrent clients (threads with httpx) at:
+the people list, the attempts list, the gate check (when `/api/gates/check` exists) and, as the floor,
+the minimal authenticated endpoint `/api/whoami/`. Prints p50/p95/throughput and each p95's ratio to the
+floor's (target: at most 3x).
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/api_bench .venv/bin/python bench/api_latency.py
+"""
+
+import logging
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/api_bench")
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "10000"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "32"))
+REQUESTS_PER_ENDPOINT = int(os.environ.get("BENCH_REQUESTS", "1600"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+
+
+def setup_django():
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "program.settings")
+    os.environ.pop("REDIS_URL", None)
+    sys.path.insert(0, str(PROJECT_DIR))
+    import django
+
+    django.setup()
+
+
+def create_database():
+    import psycopg
+
+    admin_url, name = DATABASE_URL.rsplit("/", 1)
+    with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def build_org() -> str:
+    """Migrate and bulk-create the org; returns an L&D admin token with every scope."""
+    import datetime
+    import random
+
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from assessments.models import Attempt, Scenario
+    from program.choices import ApiScope
+    from program.constants import LD_ADMIN_GROUP
+    from program.models import Person, Region, Shift, Team
+    from program.tokens import api_token_create
+    from roles.models import Criterion, Gate, ReadinessStandard, Role, Skill, StandardVersion
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(7)
+    regions = Region.objects.bulk_create(Region(code=c, name=c.upper()) for c in ["amer", "emea", "apac"])
+    shifts = Shift.objects.bulk_create(
+        Shift(code=c, name=c, starts_at_hour_utc=h) for c, h in [("day", 8), ("swing", 16), ("night", 0)]
+    )
+    teams = Team.objects.bulk_create(Team(slug=f"team-{i}", name=f"Team {i}") for i in range(200))
+    role = Role.objects.create(key="sre", name="SRE")
+    standard = ReadinessStandard.objects.create(role=role, name="SRE readiness")
+    version = StandardVersion.objects.create(
+        standard=standard, number=1, status="published", published_at=timezone.now()
+    )
+    skill = Skill.objects.create(key="rollback", name="Rollback")
+    Criterion.objects.create(version=version, key="rollback", skill=skill, title="Rolls back safely")
+    Gate.objects.create(kind="deploy", required_standard=standard)
+    scenario = Scenario.objects.create(
+        key="rollback-drill", title="Rollback drill", kind="drill", standard_version=version
+    )
+    people = Person.objects.bulk_create(
+        (
+            Person(
+                email=f"person{i}@example.com",
+                full_name=f"Person {i:05d}",
+                role=role,
+                team=teams[i % len(teams)],
+                region=regions[i % 3],
+                shift=shifts[i % 3],
+                start_date=datetime.date(2025, 1, 1),
+            )
+            for i in range(PEOPLE)
+        ),
+        batch_size=2000,
+    )
+    now = timezone.now()
+    Attempt.objects.bulk_create(
+        (
+            Attempt(
+                person=person,
+                scenario=scenario,
+                rubric_version=version,
+                team_id=person.team_id,
+                attempt_number=n + 1,
+                completed_at=now - datetime.timedelta(days=rng.randint(0, 300), minutes=rng.randint(0, 1440)),
+                score=score,
+                passed=score >= 80,
+            )
+            for person in people
+            for n, score in enumerate([rng.randint(40, 100) for _ in range(3)])
+        ),
+        batch_size=5000,
+    )
+    admin = User.objects.create_user("bench-admin", password=None, is_staff=True)
+    admin.groups.add(Group.objects.get(name=LD_ADMIN_GROUP))
+    _token, plain = api_token_create(owner=admin, name="bench", scopes=list(ApiScope.values), expires_in_days=1)
+    return plain
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    env = os.environ | {"DATABASE_URL": DATABASE_URL, "DJANGO_DEBUG": "0", "DJANGO_LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "program.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def load(url: str, token: str) -> dict:
+    """CLIENTS threads share REQUESTS_PER_ENDPOINT requests; returns latency percentiles and throughput."""
+    latencies: list[float] = []
+    errors: list[int] = []
+    remaining = iter(range(REQUESTS_PER_ENDPOINT))
+    lock = threading.Lock()
+
+    def client():
+        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+            while True:
+                with lock:
+                    if next(remaining, None) is None:
+                        return
+                started = time.perf_counter()
+                response = http.get(url)
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies.append(elapsed)
+                    if response.status_code != 200:
+                        errors.append(response.status_code)
+
+    for _ in range(CLIENTS):  # warm up every worker's connection
+        httpx.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    quantiles = statistics.quantiles(latencies, n=100)
+    return {"p50": quantiles[49] * 1000, "p95": quantiles[94] * 1000, "rps": len(latencies) / wall, "errors": errors}
+
+
+def main():
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    create_database()
+    setup_django()
+    started = time.monotonic()
+    token = build_org()
+    print(f"org: {PEOPLE} people, {3 * PEOPLE} attempts, built in {time.monotonic() - started:.1f}s")
+    port = free_port()
+    server = start_gunicorn(port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        endpoints = {
+            "floor: GET /api/whoami/": f"{base}/api/whoami/",
+            "GET /api/people/": f"{base}/api/people/",
+            "GET /api/attempts/": f"{base}/api/attempts/",
+        }
+        people = httpx.get(endpoints["GET /api/people/"], headers={"Authorization": f"Bearer {token}"}).json()
+        gate_check = f"{base}/api/gates/check?person={people['results'][0]['email']}&gate=deploy"
+        probe = httpx.get(gate_check, headers={"Authorization": f"Bearer {token}"})
+        if probe.status_code == 200:
+            endpoints["GET /api/gates/check"] = gate_check
+        else:
+            print(f"gate check: not measured ({gate_check} answered {probe.status_code} to the token)")
+        print(f"gunicorn {WORKERS} workers, {CLIENTS} concurrent clients, {REQUESTS_PER_ENDPOINT} requests each")
+        results = {name: load(url, token) for name, url in endpoints.items()}
+        floor = results["floor: GET /api/whoami/"]["p95"]
+        print(f"{'endpoint':<28} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p95/floor':>10} errors")
+        for name, figures in results.items():
+            print(
+                f"{name:<28} {figures['p50']:8.1f} {figures['p95']:8.1f} {figures['rps']:8.1f} "
+                f"{figures['p95'] / floor:10.2f} {len(figures['errors'])}"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Admin of content items, their immutable versions, and refresh tickets.
+
+An item's status follows its lifecycle: releasing a version publishes it, the retire action retires it. Versions
+are numbered by `content_version_release` and never change once created.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Max
+
+from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
+
+from .choices import ContentStatus
+from .forms import ReleaseVersionActionForm
+from .models import ContentItem, ContentVersion, RefreshTicket
+from .services import content_item_retire, content_version_release, refresh_ticket_open
+
+
+class ImmutableVersionMixin:
+    """Content versions are created (through the release service) and then never changed or deleted."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ContentVersionInline(ImmutableVersionMixin, admin.TabularInline):
+    """Released versions, read-only; fill in an empty row to release the next version."""
+
+    model = ContentVersion
+    fields = ["number", "change_note", "link", "published_at"]
+    readonly_fields = ["number", "published_at"]
+    extra = 0
+
+
+@admin.register(ContentItem)
+class ContentItemAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
+    list_display = ["title", "key", "kind", "status", "owner", "review_by", "latest_version", "retired_at"]
+    list_select_related = ["owner"]
+    search_fields = ["title", "key", "summary", "xapi_activity_iri", "owner__full_name"]
+    list_filter = ["kind", "status", "review_by", "skills"]
+    autocomplete_fields = ["owner", "skills"]
+    readonly_fields = ["status", "retired_at"]
+    prepopulated_fields = {"key": ["title"]}
+    inlines = [ContentVersionInline]
+    action_form = ReleaseVersionActionForm
+    actions = ["release_version_action", "retire_action"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(latest_number=Max("versions__number"))
+
+    @admin.display(description="latest version", ordering="latest_number")
+    def latest_version(self, item):
+        return f"v{item.latest_number}" if item.latest_number else "–"
+
+    def save_formset(self, request, form, formset, change):
+        # Existing versions are read-only, so the formset only ever carries new ones: each becomes a release.
+        for version in formset.save(commit=False):
+            content_version_release(item=form.instance, change_note=version.change_note, link=version.link)
+
+    @admin.action(description="Release a new version (write the change note above)", permissions=["change"])
+    def release_version_action(self, request, queryset):
+        change_note = request.POST.get("change_note", "").strip()
+        if not change_note:
+            self.message_user(request, "Write a change note to release a new version.", messages.ERROR)
+            return
+        link = request.POST.get("link", "").strip()
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda item: f"Released {content_version_release(item=item, change_note=change_note, link=link)}.",
+        )
+
+    @admin.action(description="Retire (kept for history, no longer offered)", permissions=["change"])
+    def retire_action(self, request, queryset):
+        already_retired = queryset.filter(status=ContentStatus.RETIRED)
+        for item in already_retired:
+            self.message_user(request, f"{item} was already retired.", messages.WARNING)
+        apply_to_each(
+            self,
+            request,
+            queryset.exclude(status=ContentStatus.RETIRED),
+            lambda item: f"Retired {content_item_retire(item=item)}.",
+        )
+
+
+@admin.register(ContentVersion)
+class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, ImmutableVersionMixin, admin.ModelAdmin):
+    """Adding a version here releases it (next number, item published); released versions are read-only."""
+
+    list_display = ["__str__", "item", "number", "published_at", "change_note", "link"]
+    list_select_related = ["item"]
+    search_fields = ["item__title", "item__key", "change_note"]
+    list_filter = ["item__kind", "published_at"]
+    autocomplete_fields = ["item"]
+    date_hierarchy = "published_at"
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["item", "change_note", "link"]
+        return ["item", "number", "change_note", "link", "published_at"]
+
+    def save_model(self, request, obj, form, change):
+        version = content_version_release(item=obj.item, change_note=obj.change_note, link=obj.link)
+        adopt_saved(obj, version)
+
+
+@admin.register(RefreshTicket)
+class RefreshTicketAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
+    """New tickets open through `refresh_ticket_open` (the item's owner owns them unless someone is named)."""
+
+    list_display = ["__str__", "item", "status", "source", "owner", "due_on", "created_at", "closed_at"]
+    list_select_related = ["item", "owner"]
+    search_fields = ["reason", "source_reference", "item__title", "item__key", "owner__full_name"]
+    list_filter = ["status", "source", "due_on", "item__kind"]
+    autocomplete_fields = ["item", "owner"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["item", "reason", "source", "source_reference", "owner", "due_on"]
+        return fields if obj is None else [*fields, "status", "closed_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        ticket = refresh_ticket_open(
+            item=obj.item,
+            reason=obj.reason,
+            source=obj.source,
+            source_reference=obj.source_reference,
+            owner=obj.owner,
+            due_on=obj.due_on,
+        )
+        adopt_saved(obj, ticket)

@@ -1,0 +1,61 @@
+"""API of content items (retire), their versions (release) and refresh tickets (open)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from content.filtersets import ContentItemFilterSet, ContentVersionFilterSet, RefreshTicketFilterSet
+from content.models import ContentItem, ContentVersion, RefreshTicket
+from content.services import content_item_retire, content_version_release, refresh_ticket_open
+from program.api.viewsets import ReadOnlyApiViewSet, ServiceCreateMixin
+from program.api.visibility import Visibility
+
+from .serializers import (
+    ContentItemSerializer,
+    ContentVersionReleaseSerializer,
+    ContentVersionSerializer,
+    RefreshTicketOpenSerializer,
+    RefreshTicketSerializer,
+)
+
+
+class ContentItemViewSet(ReadOnlyApiViewSet):
+    """Courses, labs, drills, checklists and job aids, with their owner, status and review date."""
+
+    queryset = ContentItem.objects.prefetch_related("skills")
+    visibility = Visibility.everyone()
+    serializer_class = ContentItemSerializer
+    filterset_class = ContentItemFilterSet
+    scope_family = "content"
+
+    @extend_schema(request=None, responses={200: ContentItemSerializer})
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        """Retire the item: it stays for history but is no longer offered and takes no new versions."""
+        item = content_item_retire(item=self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
+
+
+class ContentVersionViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
+    """Immutable, numbered releases of content items; creating one calls `content_version_release`."""
+
+    queryset = ContentVersion.objects.all()
+    visibility = Visibility.everyone()
+    serializer_class = ContentVersionSerializer
+    filterset_class = ContentVersionFilterSet
+    scope_family = "content"
+    create_serializer_class = ContentVersionReleaseSerializer
+    create_service = content_version_release
+
+
+class RefreshTicketViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
+    """Requests to refresh content (from incidents, due reviews, score data, feedback). Owners see their
+    tickets, L&D admins all; incident tools open them with `source=incident`."""
+
+    queryset = RefreshTicket.objects.all()
+    visibility = Visibility.through_person("owner")
+    serializer_class = RefreshTicketSerializer
+    filterset_class = RefreshTicketFilterSet
+    scope_family = "content"
+    create_serializer_class = RefreshTicketOpenSerializer
+    create_service = refresh_ticket_open

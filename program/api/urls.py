@@ -1,0 +1,16 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "program-api"
+
+router = SimpleRouter()
+router.register("people", views.PersonViewSet)
+router.register("teams", views.TeamViewSet)
+router.register("services", views.ServiceViewSet)
+router.register("regions", views.RegionViewSet)
+router.register("shifts", views.ShiftViewSet)
+router.register("team-memberships", views.TeamMembershipViewSet)
+router.register("audit-entries", views.AuditEntryViewSet)
+
+urlpatterns = router.urls

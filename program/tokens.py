@@ -1,0 +1,110 @@
+"""API tokens for integrations: an owner, a name, scopes, an expiry; only a hash of the secret is stored.
+
+A token reads `rp_<prefix>_<secret>`. The prefix finds the row (indexed, not secret); the SHA-256 of the
+whole token is compared in constant time, so a database leak never yields a usable token. The plain
+token exists only in the value `api_token_create` returns, shown once to whoever created it.
+"""
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from .choices import ApiScope
+
+TOKEN_PREFIX = "rp"
+PREFIX_LENGTH = 8
+# Writing last_used_at on every request would turn each read into a write; once a minute is enough to audit.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def _scopes_default() -> list[str]:
+    return []
+
+
+class ApiToken(models.Model):
+    """A scoped, expiring credential an integration uses to call the API on behalf of its owner."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What uses the token, e.g. 'BI nightly export'.")
+    prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the full token.")
+    scopes = models.JSONField(default=_scopes_default, help_text="e.g. ['people:read', 'evidence:write'].")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="api_token_name_unique_per_owner"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.owner}, {TOKEN_PREFIX}_{self.prefix}_…)"
+
+    def clean(self):
+        unknown = sorted(set(self.scopes or []) - set(ApiScope.values))
+        if unknown:
+            raise ValidationError({"scopes": f"Unknown scopes: {', '.join(unknown)}."})
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_create(*, owner: User, name: str, scopes: list[str], expires_in_days: int) -> tuple[ApiToken, str]:
+    """Create a token and return it with its plain value, which is never stored and cannot be shown again."""
+    if expires_in_days < 1:
+        raise ValidationError({"expires_in_days": "A token must live at least one day."})
+    prefix = secrets.token_hex(PREFIX_LENGTH // 2)
+    plain = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken(
+        owner=owner,
+        name=name,
+        prefix=prefix,
+        secret_hash=_hash(plain),
+        scopes=sorted(set(scopes)),
+        expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
+    )
+    token.full_clean()
+    token.save()
+    return token, plain
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke a token for good; it is kept so the audit of what it did stays readable."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_authenticate(plain: str) -> ApiToken | None:
+    """The usable token matching a plain value (and mark it used), or None."""
+    parts = plain.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or len(parts[1]) != PREFIX_LENGTH:
+        return None
+    token = ApiToken.objects.select_related("owner").filter(prefix=parts[1]).first()
+    if token is None or not hmac.compare_digest(token.secret_hash, _hash(plain)) or not token.is_usable:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

@@ -1,0 +1,213 @@
+"""Every API resource, declared once for the shared tests in test_resources.py.
+
+A case says how to make one object about a person (`make(org, person)`), which scope family guards it,
+who may see it, and one filter that tells two objects apart. Adding a resource = adding one case here.
+"""
+
+import datetime
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from program.models import Person
+from tests.assessments.factories import AttemptFactory, ScenarioFactory, SignOffFactory
+from tests.content.factories import ContentItemFactory, ContentVersionFactory, RefreshTicketFactory
+from tests.equity.factories import EquityAuditFactory, EquityFindingFactory
+from tests.program.factories import (
+    AuditEntryFactory,
+    PersonFactory,
+    RegionFactory,
+    ServiceFactory,
+    ShiftFactory,
+    TeamFactory,
+    TeamMembershipFactory,
+)
+from tests.roles.factories import (
+    CriterionFactory,
+    GateFactory,
+    LearningPathFactory,
+    PathStepFactory,
+    ReadinessStandardFactory,
+    RoleFactory,
+    SkillFactory,
+    StandardVersionFactory,
+)
+
+# Who may read a resource (see program/api/visibility.py).
+EVERYONE = "everyone"  # the program's definition: any signed-in user
+PERSON = "person"  # about a person: self, coach, manager (teams and below), L&D admins
+TEAM = "team"  # teams: members, managers (and below), L&D admins
+AGGREGATES = "aggregates"  # org-wide aggregates: L&D admins and managers
+
+
+@dataclass(frozen=True)
+class ResourceCase:
+    route: str  # "<namespace>:<basename>"
+    scope: str
+    visibility: str
+    make: Callable  # (org, person) -> instance about that person (or unrelated, for EVERYONE)
+    filter_param: str
+    filter_value: Callable  # instance -> value of `filter_param` that selects it
+
+    def __str__(self):
+        return self.route
+
+
+def _person(org, person: Person):
+    return PersonFactory(team=person.team, coach=person.coach)
+
+
+def _version_with_criterion(org, person):
+    version = StandardVersionFactory(published=True)
+    CriterionFactory(version=version)
+    return version
+
+
+def _path_with_step(org, person):
+    path = LearningPathFactory()
+    PathStepFactory(path=path)
+    return path
+
+
+_audit_years = itertools.count(2000)
+
+
+def _audit_with_finding(org, person):
+    year = next(_audit_years)
+    audit = EquityAuditFactory(window_start=datetime.date(year, 1, 1), window_end=datetime.date(year, 3, 31))
+    EquityFindingFactory(audit=audit)
+    return audit
+
+
+def _membership(org, person):
+    # A new colleague with the same coach: one open membership per person is the rule.
+    return TeamMembershipFactory(person=_person(org, person), team=person.team)
+
+
+CASES = [
+    ResourceCase("program-api:person", "people", PERSON, _person, "team", lambda o: o.team_id),
+    ResourceCase(
+        "program-api:team", "people", TEAM, lambda org, p: TeamFactory(parent=p.team), "slug", lambda o: o.slug
+    ),
+    ResourceCase(
+        "program-api:service", "people", EVERYONE, lambda org, p: ServiceFactory(), "team", lambda o: o.team_id
+    ),
+    ResourceCase("program-api:region", "people", EVERYONE, lambda org, p: RegionFactory(), "code", lambda o: o.code),
+    ResourceCase("program-api:shift", "people", EVERYONE, lambda org, p: ShiftFactory(), "code", lambda o: o.code),
+    ResourceCase("program-api:teammembership", "people", PERSON, _membership, "person", lambda o: o.person_id),
+    ResourceCase(
+        "program-api:auditentry",
+        "audit",
+        PERSON,
+        lambda org, p: AuditEntryFactory(subject_person=p),
+        "subject_person",
+        lambda o: o.subject_person_id,
+    ),
+    ResourceCase("roles-api:role", "standards", EVERYONE, lambda org, p: RoleFactory(), "key", lambda o: o.key),
+    ResourceCase("roles-api:skill", "standards", EVERYONE, lambda org, p: SkillFactory(), "key", lambda o: o.key),
+    ResourceCase(
+        "roles-api:readinessstandard",
+        "standards",
+        EVERYONE,
+        lambda org, p: ReadinessStandardFactory(),
+        "role",
+        lambda o: o.role_id,
+    ),
+    ResourceCase(
+        "roles-api:standardversion",
+        "standards",
+        EVERYONE,
+        _version_with_criterion,
+        "standard",
+        lambda o: o.standard_id,
+    ),
+    ResourceCase(
+        "roles-api:gate",
+        "gates",
+        EVERYONE,
+        lambda org, p: GateFactory(service=ServiceFactory()),
+        "service",
+        lambda o: o.service_id,
+    ),
+    ResourceCase("roles-api:learningpath", "standards", EVERYONE, _path_with_step, "role", lambda o: o.role_id),
+    ResourceCase(
+        "content-api:contentitem",
+        "content",
+        EVERYONE,
+        lambda org, p: ContentItemFactory(owner=p),
+        "owner",
+        lambda o: o.owner_id,
+    ),
+    ResourceCase(
+        "content-api:contentversion",
+        "content",
+        EVERYONE,
+        lambda org, p: ContentVersionFactory(),
+        "item",
+        lambda o: o.item_id,
+    ),
+    ResourceCase(
+        "content-api:refreshticket",
+        "content",
+        PERSON,
+        lambda org, p: RefreshTicketFactory(owner=p),
+        "owner",
+        lambda o: o.owner_id,
+    ),
+    ResourceCase(
+        "assessments-api:scenario",
+        "evidence",
+        EVERYONE,
+        lambda org, p: ScenarioFactory(),
+        "standard_version",
+        lambda o: o.standard_version_id,
+    ),
+    ResourceCase(
+        "assessments-api:attempt",
+        "evidence",
+        PERSON,
+        lambda org, p: AttemptFactory(person=p),
+        "person",
+        lambda o: o.person_id,
+    ),
+    ResourceCase(
+        "assessments-api:signoff",
+        "evidence",
+        PERSON,
+        lambda org, p: SignOffFactory(person=p, coach=p.coach),
+        "coach",
+        lambda o: o.coach_id,
+    ),
+    ResourceCase(
+        "equity-api:equityaudit",
+        "equity",
+        AGGREGATES,
+        _audit_with_finding,
+        "window_end_before",
+        lambda o: o.window_end.isoformat(),
+    ),
+    ResourceCase(
+        "equity-api:equityfinding",
+        "equity",
+        AGGREGATES,
+        lambda org, p: EquityFindingFactory(),
+        "audit",
+        lambda o: o.audit_id,
+    ),
+]
+
+# Routes other than list/detail, each with the test that covers it (test_coverage.py checks both ways).
+ACTION_TESTS = {
+    "program-api:person-list POST": "tests.api.test_writes.test_person_join_calls_the_service",
+    "program-api:person-move-team": "tests.api.test_writes.test_person_move_team_closes_the_old_membership",
+    "program-api:auditentry-export": "tests.api.test_exports.test_audit_export_streams_visible_rows",
+    "roles-api:readinessstandard-new-draft": "tests.api.test_writes.test_new_draft_copies_the_latest_version",
+    "roles-api:standardversion-publish": "tests.api.test_writes.test_publish_freezes_a_draft_and_is_audited",
+    "content-api:contentitem-retire": "tests.api.test_writes.test_retire_content_item",
+    "content-api:contentversion-list POST": "tests.api.test_writes.test_content_version_release",
+    "content-api:refreshticket-list POST": "tests.api.test_writes.test_refresh_ticket_open",
+    "assessments-api:attempt-list POST": "tests.api.test_writes.test_attempt_record_numbers_and_decides_pass",
+    "assessments-api:attempt-export": "tests.api.test_exports.test_attempt_export_is_filtered_csv",
+    "assessments-api:signoff-list POST": "tests.api.test_writes.test_signoff_by_own_coach",
+    "assessments-api:signoff-export": "tests.api.test_exports.test_signoff_export_follows_visibility",
+}

@@ -1,0 +1,49 @@
+"""Streaming CSV exports: same filters and visibility as the lists."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from tests.assessments.factories import AttemptFactory, SignOffFactory
+from tests.program.factories import AuditEntryFactory
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(response) -> list[dict]:
+    assert response.status_code == 200, getattr(response, "content", b"")
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.streaming
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_attempt_export_is_filtered_csv(org, admin_api):
+    passed = AttemptFactory(person=org.learner, score=91, passed=True)
+    AttemptFactory(person=org.stranger, score=40, passed=False)
+    rows = read_csv(admin_api.get(reverse("assessments-api:attempt-export"), {"passed": "true"}))
+    assert [row["id"] for row in rows] == [str(passed.pk)]
+    assert rows[0]["person_email"] == org.learner.email
+    assert rows[0]["team"] == org.team_a.slug
+    bad = admin_api.get(reverse("assessments-api:attempt-export"), {"completed_at_after": "yesterday"})
+    assert bad.status_code == 400
+
+
+def test_signoff_export_follows_visibility(org, coach_user):
+    own = SignOffFactory(person=org.learner, coach=org.coach)
+    SignOffFactory(person=org.stranger, coach=org.other_coach)
+    rows = read_csv(client_for(coach_user).get(reverse("assessments-api:signoff-export")))
+    assert [row["id"] for row in rows] == [str(own.pk)]
+    assert client_for(None).get(reverse("assessments-api:signoff-export")).status_code == 401
+
+
+def test_audit_export_streams_visible_rows(org, admin_api, manager_user):
+    entries = [AuditEntryFactory(subject_person=org.learner) for _ in range(3)]
+    AuditEntryFactory(subject_person=org.stranger)
+    AuditEntryFactory(subject_person=None)
+    assert len(read_csv(admin_api.get(reverse("program-api:auditentry-export")))) == 5
+    rows = read_csv(client_for(manager_user).get(reverse("program-api:auditentry-export")))
+    assert sorted(int(row["id"]) for row in rows) == sorted(entry.pk for entry in entries)

@@ -1,0 +1,142 @@
+"""The assessments admin: attempts and sign-offs are recorded through the services and never edited or deleted."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from assessments.models import Attempt, Scenario, SignOff
+from tests.admin_support import (
+    admin_url,
+    post_admin_form,
+    query_count,
+    run_action,
+)
+from tests.assessments.factories import AttemptFactory, ScenarioFactory, SignOffFactory
+from tests.program.factories import PersonFactory
+from tests.roles.factories import CriterionFactory, StandardVersionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, ld_admin_user):
+    client.force_login(ld_admin_user)
+    return client
+
+
+def test_attempt_added_in_admin_is_recorded_by_the_service(admin_client):
+    person, scenario = PersonFactory(), ScenarioFactory(pass_mark=80)
+    AttemptFactory(person=person, scenario=scenario, attempt_number=1, score=60, passed=False)
+    response = post_admin_form(
+        admin_client,
+        admin_url(Attempt, "add"),
+        {
+            "person": person.pk,
+            "scenario": scenario.pk,
+            "completed_at_0": "2026-10-01",
+            "completed_at_1": "10:30:00",
+            "score": "82.5",
+            "time_to_detect_seconds": "95",
+            "key_steps_completed": '["flag off", "rollback"]',
+        },
+    )
+    assert response.status_code == 302
+    attempt = Attempt.objects.get(person=person, attempt_number=2)
+    assert attempt.passed is True
+    assert attempt.team == person.team
+    assert attempt.rubric_version == scenario.standard_version
+    assert (attempt.time_to_detect_seconds, attempt.key_steps_completed) == (95, ["flag off", "rollback"])
+
+
+def test_attempts_are_evidence_and_cannot_be_changed_or_deleted(admin_client):
+    attempt = AttemptFactory(score=70, passed=False)
+    url = admin_url(Attempt, "change", attempt.pk)
+    assert b'name="_save"' not in admin_client.get(url).content
+    assert admin_client.post(url, {"score": "99"}).status_code == 403
+    assert admin_client.post(admin_url(Attempt, "delete", attempt.pk), {"post": "yes"}).status_code == 403
+    attempt.refresh_from_db()
+    assert attempt.score == 70
+
+
+def test_signoff_added_in_admin_goes_through_the_service(admin_client):
+    coach = PersonFactory()
+    person = PersonFactory(coach=coach)
+    version = StandardVersionFactory(published=True)
+    attempt = AttemptFactory(person=person)
+    response = post_admin_form(
+        admin_client,
+        admin_url(SignOff, "add"),
+        {
+            "person": person.pk,
+            "coach": coach.pk,
+            "standard_version": version.pk,
+            "decision": "ready",
+            "reflection_notes": "Led the rollback calmly.",
+            "evidence_reviewed": [attempt.pk],
+        },
+    )
+    assert response.status_code == 302
+    signoff = SignOff.objects.get(person=person)
+    assert signoff.expires_at is not None
+    assert list(signoff.evidence_reviewed.all()) == [attempt]
+
+
+def test_signoff_by_someone_who_is_not_the_coach_is_a_form_error(admin_client):
+    person, stranger = PersonFactory(coach=PersonFactory()), PersonFactory()
+    response = post_admin_form(
+        admin_client,
+        admin_url(SignOff, "add"),
+        {
+            "person": person.pk,
+            "coach": stranger.pk,
+            "standard_version": StandardVersionFactory(published=True).pk,
+            "decision": "ready",
+        },
+    )
+    assert response.status_code == 200
+    assert "is not the coach of" in str(response.context["adminform"].form.non_field_errors())
+    assert not SignOff.objects.exists()
+
+
+def test_signoff_against_a_draft_is_not_offered(admin_client):
+    coach = PersonFactory()
+    person = PersonFactory(coach=coach)
+    draft = StandardVersionFactory()
+    response = post_admin_form(
+        admin_client,
+        admin_url(SignOff, "add"),
+        {"person": person.pk, "coach": coach.pk, "standard_version": draft.pk, "decision": "ready"},
+    )
+    assert response.status_code == 200
+    assert "standard_version" in response.context["adminform"].form.errors
+
+
+def test_signoffs_cannot_be_deleted_even_by_a_superuser(client):
+    signoff = SignOffFactory()
+    client.force_login(User.objects.create_superuser(username="root", password="pw-for-tests-123"))
+    assert client.post(admin_url(SignOff, "delete", signoff.pk), {"post": "yes"}).status_code == 403
+    response = run_action(client, SignOff, "delete_selected", [signoff], post="yes")
+    assert response.status_code == 200  # the action does not exist: the changelist just says no action was run
+    assert SignOff.objects.filter(pk=signoff.pk).exists()
+
+
+def test_scenario_required_by_a_published_standard_cannot_be_deleted(admin_client):
+    scenario = ScenarioFactory()
+    CriterionFactory(version=StandardVersionFactory(published=True)).required_scenarios.add(scenario)
+    confirmation = admin_client.post(admin_url(Scenario, "delete", scenario.pk))
+    assert "required by a published standard" in confirmation.content.decode()
+    admin_client.post(admin_url(Scenario, "delete", scenario.pk), {"post": "yes"})
+    assert Scenario.objects.filter(pk=scenario.pk).exists()
+
+
+def test_attempt_changelist_queries_do_not_grow_with_attempts(admin_client):
+    AttemptFactory()
+    few = query_count(admin_client, admin_url(Attempt))
+    AttemptFactory.create_batch(15)
+    assert query_count(admin_client, admin_url(Attempt)) == few
+
+
+def test_signoff_changelist_queries_do_not_grow(admin_client):
+    SignOffFactory()
+    few = query_count(admin_client, admin_url(SignOff))
+    SignOffFactory.create_batch(12)
+    assert query_count(admin_client, admin_url(SignOff)) == few

@@ -1,0 +1,48 @@
+"""The equity admin: audits pick their dimensions from the known ones and list their findings inline."""
+
+import pytest
+
+from equity.models import EquityAudit
+from tests.admin_support import admin_url, inline_row, post_admin_form
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_added_with_dimensions_and_findings(client, ld_admin_user):
+    client.force_login(ld_admin_user)
+    response = post_admin_form(
+        client,
+        admin_url(EquityAudit, "add"),
+        {
+            "dimensions": ["region", "shift"],
+            "window_start": "2026-07-01",
+            "window_end": "2026-09-30",
+            "parameters": '{"minimum_cell_size": 5}',
+            "findings-TOTAL_FORMS": "1",
+            **inline_row(
+                "findings",
+                0,
+                {"group": "region=apac", "metric": "pass_rate", "value": "0.61", "n": "41", "flag": "none"},
+            ),
+        },
+    )
+    assert response.status_code == 302
+    audit = EquityAudit.objects.get()
+    assert (audit.dimensions, audit.parameters, audit.requested_by) == (
+        ["region", "shift"],
+        {"minimum_cell_size": 5},
+        ld_admin_user,
+    )
+    assert list(audit.findings.values_list("group", "n")) == [("region=apac", 41)]
+
+
+def test_unknown_dimension_is_refused(client, ld_admin_user):
+    client.force_login(ld_admin_user)
+    response = post_admin_form(
+        client,
+        admin_url(EquityAudit, "add"),
+        {"dimensions": ["zodiac"], "window_start": "2026-07-01", "window_end": "2026-09-30"},
+    )
+    assert response.status_code == 200
+    assert "dimensions" in response.context["adminform"].form.errors
+    assert not EquityAudit.objects.exists()

@@ -1,0 +1,293 @@
+"""The demo org: `load_demo` builds the minimums the demo promises, deterministically and idempotently."""
+
+import datetime
+import io
+import re
+import shutil
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
+
+from assessments.choices import ReadinessStatus
+from assessments.models import Attempt, GateGrant, PersonReadiness, Scenario, SignOff
+from content.models import ContentItem, RefreshTicket
+from program.constants import COACH_GROUP, INTEGRATION_GROUP, LD_ADMIN_GROUP, LEARNER_GROUP, MANAGER_GROUP
+from program.models import Person, Region, Service, Shift, Team, TeamMembership
+from program.selectors import people_visible_to, team_of_person_on, teams_visible_to
+from roles.choices import GateKind, VersionStatus
+from roles.models import Gate, LearningPath, ReadinessStandard, Role
+from seeds.data_files import DATA_DIR, DemoData, DemoDataError
+from seeds.planning import HistoryPlanner, plan_people
+
+pytestmark = pytest.mark.django_db
+# The history counts back from today, as on a real machine, so that readiness (computed at the real now) sees
+# the demo as a user would: some sign-offs expiring soon, some learners ready.
+TODAY = timezone.localdate()
+CUTOFF = datetime.datetime.combine(TODAY, datetime.time(0), tzinfo=datetime.UTC)
+PASSWORD = DemoData.read().people["logins"]["password"]
+SCENARIO_IRI = re.compile(r"^https://readiness-portal\.example/xapi/activities/scenario/(?P<key>[a-z0-9-]+)$")
+CONTENT_IRI = re.compile(r"^https://readiness-portal\.example/xapi/activities/content/(?P<key>[a-z0-9-]+)$")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_org(django_db_setup, django_db_blocker):
+    """Load the demo once for the module, inside a transaction rolled back afterwards (other modules never see it)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_demo", today=TODAY, stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every model (all fields, timestamps included), in primary key order."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model._meta.managed
+    }
+
+
+def test_running_it_twice_changes_nothing():
+    before = snapshot()
+    assert sum(len(rows) for rows in before.values()) > 3000
+
+    call_command("load_demo", today=TODAY, stdout=io.StringIO())
+
+    after = snapshot()
+    assert {label: len(rows) for label, rows in after.items()} == {label: len(rows) for label, rows in before.items()}
+    assert after == before
+
+
+def test_the_plan_is_the_same_every_time():
+    data = DemoData.read()
+    first_people, second_people = plan_people(data, TODAY), plan_people(data, TODAY)
+    assert first_people == second_people
+    assert HistoryPlanner(data, TODAY).plan(first_people) == HistoryPlanner(data, TODAY).plan(second_people)
+
+
+def test_org_regions_shifts_teams_and_the_checkout_path():
+    assert Region.objects.count() >= 3
+    assert Shift.objects.count() >= 3
+    assert Team.objects.count() >= 6
+    path = list(Service.objects.filter(on_checkout_path=True).order_by("checkout_path_position"))
+    assert len(path) >= 6
+    assert len({service.checkout_path_position for service in path}) == len(path)
+    names = " ".join(service.name.lower() for service in path)
+    for stop in ("cart", "checkout web", "payments gateway", "fraud screening", "order confirmation"):
+        assert stop in names
+    assert {service.criticality for service in Service.objects.all()} >= {"critical", "high", "medium"}
+    assert not Team.objects.filter(manager__isnull=True).exists()
+
+
+def test_five_roles_each_with_one_standard_of_real_criteria():
+    assert Role.objects.count() == 5
+    for role in Role.objects.all():
+        standard = ReadinessStandard.objects.get(role=role)
+        published = standard.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+        assert published is not None, f"{standard} has no published version"
+        criteria = list(published.criteria.prefetch_related("levels"))
+        assert len(criteria) >= 4
+        for criterion in criteria:
+            levels = list(criterion.levels.all())
+            assert [level.level for level in levels] == [1, 2, 3, 4]
+            assert all(level.descriptor and level.example_of_good for level in levels)
+    criteria_titles = " ".join(ReadinessStandard.objects.values_list("versions__criteria__title", flat=True)).lower()
+    for topic in ("roll", "feature flag", "logs", "incident", "load-test", "gateway timeout", "queries", "runbook"):
+        assert topic in criteria_titles
+
+
+def test_versions_published_twice_and_a_draft():
+    published_twice = ReadinessStandard.objects.annotate(
+        published=Count("versions", filter=Q(versions__status=VersionStatus.PUBLISHED))
+    ).filter(published__gte=2)
+    assert published_twice.exists()
+    sre = published_twice.get(role__key="sre")
+    first, second = sre.versions.order_by("number")
+    assert first.published_at < second.published_at < CUTOFF
+    assert set(second.criteria.values_list("key", flat=True)) > set(first.criteria.values_list("key", flat=True))
+    assert ReadinessStandard.objects.filter(versions__status=VersionStatus.DRAFT).exists()
+
+
+def test_content_items_paths_and_gates():
+    kinds = Counter(ContentItem.objects.values_list("kind", flat=True))
+    assert (kinds["micro_course"], kinds["lab"], kinds["drill"]) == (6, 8, 3)
+    assert kinds["checklist"] >= 1 and kinds["job_aid"] >= 1
+    for item in ContentItem.objects.annotate(version_count=Count("versions")):
+        assert item.owner_id and item.review_by, item
+        assert 1 <= item.version_count <= 3, item
+        assert CONTENT_IRI.match(item.xapi_activity_iri).group("key") == item.key
+    assert ContentItem.objects.filter(versions__number=3).exists()
+    for role in Role.objects.all():
+        path = LearningPath.objects.get(role=role)
+        assert {"micro_course", "lab"} <= set(path.steps.values_list("kind", flat=True))
+    steps_kinds = set(LearningPath.objects.values_list("steps__kind", flat=True))
+    assert steps_kinds == {"micro_course", "lab", "drill", "checklist", "job_aid"}
+    critical = set(Service.objects.filter(criticality="critical").values_list("pk", flat=True))
+    assert set(Gate.objects.filter(kind=GateKind.ON_CALL).values_list("service_id", flat=True)) == critical
+    assert Gate.objects.filter(kind=GateKind.DEPLOY).exists()
+    assert Gate.objects.filter(kind=GateKind.CHANGE_APPROVAL).exists()
+
+
+def test_scenarios_follow_the_xapi_convention_and_define_how_they_are_scored():
+    kinds = Counter(Scenario.objects.values_list("kind", flat=True))
+    assert kinds == {"course_check": 6, "lab": 8, "drill": 3}
+    for scenario in Scenario.objects.prefetch_related("skills"):
+        assert SCENARIO_IRI.match(scenario.xapi_activity_iri).group("key") == scenario.key
+        assert scenario.key_steps and scenario.common_errors and scenario.skills.exists()
+        assert Decimal(0) < scenario.pass_mark <= Decimal(100)
+    assert set(Scenario.objects.values_list("scoring_rule", flat=True)) == {"percent", "key_steps", "rubric"}
+
+
+def test_people_spread_over_regions_shifts_and_languages():
+    people = Person.objects.all()
+    assert people.count() >= 200
+    for dimension in ("region", "shift"):
+        counts = Counter(people.values_list(dimension, flat=True))
+        assert len(counts) >= 3 and min(counts.values()) >= 0.15 * people.count(), (dimension, counts)
+    languages = Counter(people.values_list("working_language", flat=True))
+    assert len(languages) >= 6 and languages["en"] < 0.6 * people.count()
+
+
+def test_everyone_has_a_team_role_coach_and_manager_and_nobody_coaches_themselves():
+    assert not Person.objects.filter(Q(team__isnull=True) | Q(role__isnull=True) | Q(coach__isnull=True)).exists()
+    assert not Person.objects.filter(coach=F("id")).exists()
+    assert not Person.objects.filter(manager=F("id")).exists()
+    # Only the head of the org has no manager: the manager of the team at the root.
+    top = Person.objects.filter(manager__isnull=True)
+    assert list(top) == [Team.objects.get(parent__isnull=True).manager]
+    coaches = Person.objects.filter(coachees__isnull=False).distinct()
+    assert coaches.count() >= 15
+    assert all(coach.coachees.exclude(pk=coach.pk).count() == coach.coachees.count() for coach in coaches)
+
+
+def test_past_team_moves_keep_the_past_true():
+    moved = Person.objects.filter(memberships__ended_on__isnull=False).distinct()
+    assert moved.count() >= 5
+    for person in moved:
+        old = person.memberships.filter(ended_on__isnull=False).get()
+        assert team_of_person_on(person=person, on_date=old.started_on) == old.team
+        before_move = person.attempts.filter(completed_at__date__lt=old.ended_on)
+        assert all(attempt.team_id == old.team_id for attempt in before_move)
+        assert person.team_id != old.team_id
+    assert (
+        TeamMembership.objects.filter(person__in=moved, ended_on__isnull=False).exclude(role=F("person__role")).exists()
+    ), "at least one move also changed role"
+
+
+def test_months_of_attempts_with_realistic_detail():
+    attempts = Attempt.objects.all()
+    assert attempts.count() >= 1500
+    first, last = attempts.order_by("completed_at").first(), attempts.order_by("completed_at").last()
+    assert (last.completed_at - first.completed_at).days >= 90
+    assert last.completed_at < CUTOFF
+    assert Attempt.objects.values("person").distinct().count() >= 180
+    assert Attempt.objects.filter(attempt_number__gte=2).exists() and Attempt.objects.filter(passed=False).exists()
+    average = float(attempts.aggregate(average=Avg("score"))["average"])
+    assert 65 <= average <= 90
+    assert attempts.exclude(errors_made=[]).exists() and attempts.exclude(key_steps_completed=[]).exists()
+    drills = attempts.filter(scenario__kind="drill")
+    assert drills.exists() and not drills.filter(time_to_restore_seconds__isnull=True).exists()
+    assert all(0 < a.time_to_detect_seconds < a.time_to_mitigate_seconds < a.time_to_restore_seconds for a in drills)
+    assert not attempts.filter(reviewer=F("person")).exists()
+
+
+def test_outcomes_differ_a_little_by_region_and_shift_for_the_equity_audits():
+    def first_try_pass_rate(**where):
+        firsts = Attempt.objects.filter(attempt_number=1, **where)
+        return firsts.filter(passed=True).count() / firsts.count()
+
+    apac, emea = first_try_pass_rate(person__region__code="apac"), first_try_pass_rate(person__region__code="emea")
+    night, day = first_try_pass_rate(person__shift__code="night"), first_try_pass_rate(person__shift__code="day")
+    assert 0.05 <= emea - apac <= 0.35
+    assert 0.03 <= day - night <= 0.35
+
+
+def test_signoffs_by_coaches_some_expiring_some_revoked():
+    signoffs = SignOff.objects.select_related("person", "coach")
+    assert signoffs.count() >= 60
+    assert not signoffs.filter(coach=F("person")).exists()
+    assert signoffs.filter(decision="not_yet").exists()
+    in_30_days = CUTOFF + datetime.timedelta(days=30)
+    soon = signoffs.filter(revoked_at__isnull=True, expires_at__gte=CUTOFF, expires_at__lt=in_30_days)
+    assert soon.exists()
+    revoked = signoffs.filter(revoked_at__isnull=False)
+    assert revoked.count() >= 3
+    assert all(s.revoke_reason and s.revoked_by_id and s.revoked_at > s.signed_at for s in revoked)
+    assert all(signoff.evidence_reviewed.exists() for signoff in signoffs)
+    assert signoffs.filter(standard_version__number=2).exists()
+
+
+def test_refresh_tickets():
+    tickets = RefreshTicket.objects.all()
+    assert tickets.count() >= 3
+    assert {"open", "done"} <= set(tickets.values_list("status", flat=True))
+    assert tickets.filter(status="done", closed_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "group", "staff"),
+    [
+        ("admin", LD_ADMIN_GROUP, True),
+        ("ld-admin", LD_ADMIN_GROUP, True),
+        ("coach", COACH_GROUP, False),
+        ("manager", MANAGER_GROUP, False),
+        ("learner", LEARNER_GROUP, False),
+        ("integration", INTEGRATION_GROUP, False),
+    ],
+)
+def test_demo_logins_log_in(client, username, group, staff):
+    user = User.objects.get(username=username)
+    assert user.groups.filter(name=group).exists()
+    assert user.is_staff == staff
+    assert user.is_superuser == (username == "admin")
+    assert client.login(username=username, password=PASSWORD)
+    assert client.get("/").status_code == 200
+    assert Person.objects.filter(user=user).exists() == (username != "integration")
+
+
+def test_each_demo_login_has_something_to_see():
+    coach = Person.objects.get(user__username="coach")
+    waiting = PersonReadiness.objects.filter(person__coach=coach, status=ReadinessStatus.READY_FOR_SIGNOFF)
+    assert waiting.count() >= 3, "the coach has learners ready for sign-off"
+    assert not SignOff.objects.filter(person__in=waiting.values("person")).exists()
+    manager = User.objects.get(username="manager")
+    assert teams_visible_to(manager).count() >= 1 and people_visible_to(manager).count() >= 20
+    learner = Person.objects.get(user__username="learner")
+    assert learner.coach == coach and learner.team.manager.user.username == "manager"
+    assert learner.attempts.count() >= 3 and not learner.signoffs.exists()
+    assert PersonReadiness.objects.get(person=learner).status == ReadinessStatus.IN_PROGRESS
+    assert people_visible_to(User.objects.get(username="learner")).get() == learner
+    assert people_visible_to(User.objects.get(username="ld-admin")).count() == Person.objects.count()
+
+
+def test_a_wrong_reference_in_the_data_files_is_named(tmp_path):
+    shutil.copytree(DATA_DIR, tmp_path, dirs_exist_ok=True)
+    content = tmp_path / "content.toml"
+    content.write_text(content.read_text().replace('owner = "dana-okafor"', 'owner = "nobody-here"', 1))
+    with pytest.raises(DemoDataError, match="content.toml item course-how-payments-fail owner: unknown 'nobody-here'"):
+        DemoData.read(tmp_path)
+
+
+def test_readiness_is_computed_for_everyone_so_every_page_has_data():
+    assert PersonReadiness.objects.count() == Person.objects.count()
+    statuses = set(PersonReadiness.objects.values_list("status", flat=True))
+    assert {
+        ReadinessStatus.IN_PROGRESS,
+        ReadinessStatus.READY_FOR_SIGNOFF,
+        ReadinessStatus.SIGNED_OFF,
+        ReadinessStatus.EXPIRING_SOON,
+        ReadinessStatus.REVOKED,
+    } <= statuses
+    assert GateGrant.objects.exists()
