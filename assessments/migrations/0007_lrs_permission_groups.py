@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     """Give the permission groups their permissions on the LRS models."""
 
     dependencies = [
-        ("assessments", "0005_lrs_statements"),
+        ("assessments", "0006_lrs_statements"),
     ]
 
     operations = [migrations.RunPython(sync_group_permissions, migrations.RunPython.noop)]
