@@ -95,6 +95,7 @@ class LRSSyncRunAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status", "kind", "connection"]
     list_select_related = ["connection"]
+    search_fields = ["connection__name", "source", "error"]
 
 
 @admin.register(Statement)
@@ -176,7 +177,7 @@ class PendingFilter(admin.SimpleListFilter):
 class QuarantinedStatementAdmin(ReadOnlyAdmin):
     list_display = ["statement_id", "reason", "connection", "run", "received_at", "reprocessed_at"]
     list_filter = [PendingFilter, "connection"]
-    list_select_related = ["connection", "run"]
+    list_select_related = ["connection", "run__connection"]
     search_fields = ["=statement_id", "reason"]
     actions = ["reprocess"]
 

@@ -9,13 +9,23 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from assessments.choices import ReadinessStatus
-from assessments.models import ExpiryReminder, GateException, GateGrant, PersonReadiness
+from assessments.models import (
+    ActorIdentity,
+    ExpiryReminder,
+    GateException,
+    GateGrant,
+    LRSSyncRun,
+    PersonReadiness,
+    QuarantinedStatement,
+    Statement,
+)
 from program.groups import PROGRAM_APPS
 from program.models import AuditEntry, Person, TeamMembership
 from program.services import person_join
 from program.tokens import api_token_create
 from tests.admin_support import admin_url, post_admin_form, query_count
 from tests.assessments.factories import AttemptFactory, SignOffFactory
+from tests.assessments.lrs.rows import lrs_rows_create
 from tests.content.factories import ContentVersionFactory, RefreshTicketFactory
 from tests.equity.factories import EquityFindingFactory
 from tests.program.factories import (
@@ -39,6 +49,8 @@ pytestmark = pytest.mark.django_db
 
 # Written only by services (history, audit trail, computed readiness): viewed in the admin, never added there.
 VIEW_ONLY_MODELS = {AuditEntry, TeamMembership, PersonReadiness, GateGrant, ExpiryReminder}
+# Written by the LRS sync and import: read (and re-processed, mapped) in the admin, never added there.
+VIEW_ONLY_MODELS |= {ActorIdentity, LRSSyncRun, QuarantinedStatement, Statement}
 
 PROGRAM_MODEL_ADMINS = sorted(
     (
@@ -99,6 +111,7 @@ def make_one_of_everything() -> None:
         ends_at=now + datetime.timedelta(days=7),
     )
     api_token_create(owner=UserFactory(), name="BI nightly", scopes=["people:read"], expires_in_days=30)
+    lrs_rows_create()
 
 
 @pytest.fixture
