@@ -7,7 +7,7 @@ everyone. A person can wear several hats; they see the union.
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from .constants import LD_ADMIN_GROUP
+from .constants import INTEGRATION_GROUP, LD_ADMIN_GROUP
 from .models import Person, Team, TeamMembership
 
 
@@ -23,6 +23,13 @@ def user_is_program_admin(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or user.groups.filter(name=LD_ADMIN_GROUP).exists()
+
+
+def user_reads_everyone(user: User | AnonymousUser) -> bool:
+    """L&D admins, and integrations (BI, HR, deploy tools) whose tokens' scopes then limit what they read."""
+    if user_is_program_admin(user):
+        return True
+    return user.is_authenticated and user.is_active and user.groups.filter(name=INTEGRATION_GROUP).exists()
 
 
 def team_ids_with_descendants(root_ids: set[int]) -> set[int]:
@@ -42,8 +49,9 @@ def team_ids_with_descendants(root_ids: set[int]) -> set[int]:
 
 
 def people_visible_to(user: User | AnonymousUser) -> QuerySet[Person]:
-    """Everyone this login may see: all for admins; otherwise self, coachees, reports and managed teams."""
-    if user_is_program_admin(user):
+    """Everyone this login may see: all for admins and integrations; otherwise self, coachees, reports and
+    managed teams."""
+    if user_reads_everyone(user):
         return Person.objects.all()
     person = person_for_user(user)
     if person is None:
@@ -55,8 +63,9 @@ def people_visible_to(user: User | AnonymousUser) -> QuerySet[Person]:
 
 
 def teams_visible_to(user: User | AnonymousUser) -> QuerySet[Team]:
-    """Teams this login may see: all for admins, otherwise the teams they manage (and below) and their own."""
-    if user_is_program_admin(user):
+    """Teams this login may see: all for admins and integrations, otherwise the teams they manage (and below)
+    and their own."""
+    if user_reads_everyone(user):
         return Team.objects.all()
     person = person_for_user(user)
     if person is None:

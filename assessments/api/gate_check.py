@@ -1,7 +1,7 @@
 """The gate check: may this person deploy / go on call / approve changes (for this service) right now?"""
 
 from django.contrib.auth.models import User
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -41,6 +41,8 @@ def may_check(user: User, person) -> bool:
 class GateCheckView(APIView):
     """Answers deploy pipelines and on-call tools in a constant, small number of queries."""
 
+    scope_family = "gates"
+
     @extend_schema(
         operation_id="gates_check",
         summary="May this person pass this gate now?",
@@ -50,7 +52,10 @@ class GateCheckView(APIView):
             "configured, otherwise the all-services gate of that kind."
         ),
         parameters=[GateCheckQuerySerializer],
-        responses={200: GateCheckAnswerSerializer},
+        responses={
+            200: GateCheckAnswerSerializer,
+            404: OpenApiResponse(description="No such person, or no such service or gate."),
+        },
         examples=[
             OpenApiExample(
                 "Allowed",
