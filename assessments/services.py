@@ -12,11 +12,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import CharField, Exists, Max, OuterRef, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from program.choices import AuditAction
-from program.models import Person, TeamMembership
+from program.models import AuditEntry, Person, TeamMembership
 from program.selectors import person_for_user, team_ids_with_descendants, user_is_program_admin
 from program.services import audit_record
 from roles.choices import VersionStatus
@@ -695,7 +696,35 @@ def signoffs_expire_and_remind(*, now: datetime.datetime | None = None) -> dict[
                 recipients,
             )
         reminded += 1
-    return {"recomputed": len(due), "reminded": reminded}
+    return {"recomputed": len(due), "reminded": reminded, "exceptions_lapsed": gate_exceptions_audit_lapsed(now=now)}
+
+
+def gate_exceptions_audit_lapsed(*, now: datetime.datetime) -> int:
+    """Write the audit entry of each exception that reached its end date (once each; the gate check already
+    refuses it from that moment). Idempotent: an exception whose end is already audited is skipped."""
+    already_audited = AuditEntry.objects.filter(
+        object_type="gate-exception",
+        action=AuditAction.EXCEPTION_ENDED,
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+    )
+    lapsed = (
+        GateException.objects.filter(ended_early_at__isnull=True, ends_at__lte=now)
+        .exclude(Exists(already_audited))
+        .select_related("person", "gate__service")
+    )
+    count = 0
+    for exception in lapsed:
+        audit_record(
+            action=AuditAction.EXCEPTION_ENDED,
+            object_type="gate-exception",
+            object_id=exception.pk,
+            summary=f"The exception to {exception.gate} for {exception.person} reached its end date",
+            subject_person=exception.person,
+            reason="Time-boxed exception ended on its end date.",
+            evidence={"ends_at": exception.ends_at.isoformat()},
+        )
+        count += 1
+    return count
 
 
 @dataclass

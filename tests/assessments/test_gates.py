@@ -148,6 +148,23 @@ def test_a_manager_of_a_parent_team_may_approve_and_an_exception_can_end_early()
         gate_exception_end(exception=exception, actor=director.user, reason="twice")
 
 
+def test_an_exception_reaching_its_end_date_is_audited_once_by_the_daily_run():
+    from assessments.services import signoffs_expire_and_remind
+
+    program = program_setup(criteria=1)
+    manager = person_with_login("manager-l")
+    learner = program.learner(manager=manager)
+    exception = gate_exception_create(**exception_kwargs(program, learner, approved_by=manager.user))
+    assert signoffs_expire_and_remind()["exceptions_lapsed"] == 0, "still running: nothing to audit"
+
+    after_end = exception.ends_at + datetime.timedelta(minutes=1)
+    assert signoffs_expire_and_remind(now=after_end)["exceptions_lapsed"] == 1
+    assert signoffs_expire_and_remind(now=after_end)["exceptions_lapsed"] == 0, "audited once"
+    entry = AuditEntry.objects.get(action=AuditAction.EXCEPTION_ENDED, object_id=str(exception.pk))
+    assert entry.subject_person == learner
+    assert "end date" in entry.summary
+
+
 def test_audit_entries_are_append_only(django_capture_on_commit_callbacks):
     program = program_setup(criteria=1)
     learner = program.learner()

@@ -30,7 +30,7 @@ def test_reminder_goes_once_to_learner_coach_and_manager_thirty_days_before():
     program.signoff(far, days_ago=program.standard.signoff_validity_days - 40)
     recompute(learner, far)
 
-    assert readiness_expire_daily.delay().get() == {"recomputed": 1, "reminded": 1}
+    assert readiness_expire_daily.delay().get() == {"recomputed": 1, "reminded": 1, "exceptions_lapsed": 0}
 
     [message] = mail.outbox
     assert sorted(message.to) == sorted(["learner-m@example.com", coach.email, manager.email])
