@@ -1,12 +1,35 @@
-"""Filters of scenarios, attempts and sign-offs (API lists, CSV exports and pages)."""
+"""Filters of scenarios, attempts, sign-offs, readiness, gates and LRS records (API lists, CSV exports, pages)."""
 
+from django.db.models import Q
+from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from program.api.filters import DateTimeRangeFilter, IdFilter
 from program.choices import WorkingLanguage
+from roles.choices import GateKind
 
-from .choices import EvidenceSource, ScenarioKind, SignOffDecision
-from .models import Attempt, Scenario, SignOff
+from .choices import (
+    EvidenceSource,
+    IdentityKind,
+    ReadinessStatus,
+    ScenarioKind,
+    SignOffDecision,
+    StatementStatus,
+    SyncRunKind,
+    SyncRunStatus,
+)
+from .models import (
+    ActorIdentity,
+    Attempt,
+    GateException,
+    GateGrant,
+    LRSSyncRun,
+    PersonReadiness,
+    QuarantinedStatement,
+    Scenario,
+    SignOff,
+    Statement,
+)
 
 
 class ScenarioFilterSet(filters.FilterSet):
@@ -82,3 +105,134 @@ class SignOffFilterSet(PersonAttributesFilterSet):
             "signed_at",
             "expires_at",
         ]
+
+
+class ReadinessFilterSet(PersonAttributesFilterSet):
+    team = IdFilter(field_name="person__team_id", label="The person's current team")
+    standard = IdFilter(field_name="standard_id")
+    standard_version = IdFilter(field_name="standard_version_id")
+    status = filters.ChoiceFilter(choices=ReadinessStatus.choices)
+    criteria_met = filters.BooleanFilter()
+    needs_reassessment = filters.BooleanFilter()
+    expires_at = DateTimeRangeFilter()
+
+    class Meta:
+        model = PersonReadiness
+        fields = [
+            "person",
+            "role",
+            "region",
+            "shift",
+            "language",
+            "team",
+            "standard",
+            "standard_version",
+            "status",
+            "criteria_met",
+            "needs_reassessment",
+            "expires_at",
+        ]
+
+
+class GateHoldingFilterSet(filters.FilterSet):
+    """Filters shared by grants and exceptions: whose, which gate (kind, service), and whether it is active now."""
+
+    person = IdFilter(field_name="person_id")
+    team = IdFilter(field_name="person__team_id", label="The person's current team")
+    gate = IdFilter(field_name="gate_id")
+    kind = filters.ChoiceFilter(field_name="gate__kind", choices=GateKind.choices, label="Gate kind")
+    service = IdFilter(field_name="gate__service_id", label="Service of the gate (all-services gates have none)")
+    active = filters.BooleanFilter(method="filter_active", label="Lets the person pass the gate now")
+
+    def active_now(self) -> Q:
+        raise NotImplementedError
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(self.active_now()) if value else queryset.exclude(self.active_now())
+
+
+class GateGrantFilterSet(GateHoldingFilterSet):
+    granted_at = DateTimeRangeFilter()
+
+    class Meta:
+        model = GateGrant
+        fields = ["person", "team", "gate", "kind", "service", "active", "granted_at"]
+
+    def active_now(self) -> Q:
+        # The gate check's rule: not removed, and not past its expiry even if the daily run has not removed it yet.
+        return Q(removed_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
+
+class GateExceptionFilterSet(GateHoldingFilterSet):
+    starts_at = DateTimeRangeFilter()
+    ends_at = DateTimeRangeFilter()
+
+    class Meta:
+        model = GateException
+        fields = ["person", "team", "gate", "kind", "service", "active", "starts_at", "ends_at"]
+
+    def active_now(self) -> Q:
+        now = timezone.now()
+        return Q(starts_at__lte=now, ends_at__gt=now, ended_early_at__isnull=True)
+
+
+class StatementFilterSet(filters.FilterSet):
+    person = IdFilter(field_name="identity__person_id", label="The person the actor is mapped to")
+    verb = filters.CharFilter(field_name="verb_iri", label="Verb IRI, exactly")
+    activity = filters.CharFilter(field_name="activity_iri", label="Activity IRI, exactly")
+    status = filters.ChoiceFilter(choices=StatementStatus.choices)
+    connection = IdFilter(field_name="connection_id")
+    registration = filters.UUIDFilter()
+    voided = filters.BooleanFilter(field_name="voided_at", lookup_expr="isnull", exclude=True)
+    stored = DateTimeRangeFilter()
+    timestamp = DateTimeRangeFilter()
+
+    class Meta:
+        model = Statement
+        fields = [
+            "person",
+            "verb",
+            "activity",
+            "status",
+            "connection",
+            "registration",
+            "voided",
+            "stored",
+            "timestamp",
+        ]
+
+
+class QuarantinedStatementFilterSet(filters.FilterSet):
+    reason = filters.CharFilter(lookup_expr="icontains", label="Words in the reason")
+    connection = IdFilter(field_name="connection_id")
+    run = IdFilter(field_name="run_id")
+    reprocessed = filters.BooleanFilter(field_name="reprocessed_at", lookup_expr="isnull", exclude=True)
+    received_at = DateTimeRangeFilter()
+
+    class Meta:
+        model = QuarantinedStatement
+        fields = ["reason", "connection", "run", "reprocessed", "received_at"]
+
+
+class ActorIdentityFilterSet(filters.FilterSet):
+    mapped = filters.BooleanFilter(
+        field_name="person", lookup_expr="isnull", exclude=True, label="false: the review queue"
+    )
+    person = IdFilter(field_name="person_id")
+    kind = filters.ChoiceFilter(choices=IdentityKind.choices)
+    key = filters.CharFilter(lookup_expr="icontains", label="Words in the normalised identifier")
+
+    class Meta:
+        model = ActorIdentity
+        fields = ["mapped", "person", "kind", "key"]
+
+
+class LRSSyncRunFilterSet(filters.FilterSet):
+    connection = IdFilter(field_name="connection_id")
+    kind = filters.ChoiceFilter(choices=SyncRunKind.choices)
+    status = filters.ChoiceFilter(choices=SyncRunStatus.choices)
+    started_at = DateTimeRangeFilter()
+
+    class Meta:
+        model = LRSSyncRun
+        fields = ["connection", "kind", "status", "started_at"]

@@ -91,9 +91,10 @@ def visible_through_people(user: User | AnonymousUser, queryset: QuerySet, *, vi
     """Rows of `queryset` whose person (reached through the field `via`) this login may see.
 
     The one rule for every record about a person (attempts, sign-offs, memberships, audit entries...): it
-    follows `people_visible_to`, so pages and API apply the same visibility.
+    follows `people_visible_to`, so pages and API apply the same visibility. Rows about no one (an audit entry
+    of a standard, a statement of an unmapped actor) are for those who read everyone.
     """
-    if user_is_program_admin(user):
+    if user_reads_everyone(user):
         return queryset
     return queryset.filter(**{f"{via}__in": people_visible_to(user).values("pk")})
 

@@ -1,13 +1,27 @@
-"""Serializers of scenarios, attempts (evidence) and coaches' sign-offs."""
+"""Serializers of scenarios, attempts, sign-offs, readiness, gate grants and exceptions, and LRS records.
+
+LRS connections are only ever named by id and name: their key and secret never leave the admin."""
 
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from assessments.choices import EvidenceSource, SignOffDecision
-from assessments.models import Attempt, Scenario, SignOff
+from assessments.models import (
+    ActorIdentity,
+    Attempt,
+    GateException,
+    GateGrant,
+    LRSSyncRun,
+    PersonReadiness,
+    QuarantinedStatement,
+    Scenario,
+    SignOff,
+    Statement,
+)
 from program.api.serializers import VisiblePersonField
-from roles.models import StandardVersion
+from roles.models import Gate, StandardVersion
 
 
 class ScenarioSerializer(serializers.ModelSerializer):
@@ -123,3 +137,189 @@ class SignOffCreateSerializer(serializers.Serializer):
         if foreign:
             raise serializers.ValidationError({"evidence": [f"Attempts {foreign} are not this person's."]})
         return attrs
+
+
+class SignOffRevokeSerializer(serializers.Serializer):
+    """Input of `assessments.services.signoff_revoke`; the revoker is the caller (the coach or an L&D admin)."""
+
+    reason = serializers.CharField(max_length=2000, help_text="Why, in words the person understands; kept forever.")
+
+
+class UnmetCriterionSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The criterion's key, stable across versions.")
+    title = serializers.CharField()
+    reason = serializers.CharField(help_text="What is missing, in words a learner understands.")
+
+
+class ReadinessSerializer(serializers.ModelSerializer):
+    standard_version_number = serializers.IntegerField(source="standard_version.number", read_only=True)
+    unmet_criteria = UnmetCriterionSerializer(many=True, read_only=True)
+    reassess_criteria = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Keys of the criteria to (re-)assess."
+    )
+
+    class Meta:
+        model = PersonReadiness
+        fields = [
+            "id",
+            "person",
+            "standard",
+            "standard_version",
+            "standard_version_number",
+            "status",
+            "criteria_met",
+            "needs_reassessment",
+            "unmet_criteria",
+            "reassess_criteria",
+            "signoff",
+            "expires_at",
+            "computed_at",
+        ]
+
+
+class GateGrantSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="gate.kind", read_only=True)
+    service = serializers.IntegerField(source="gate.service_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = GateGrant
+        fields = [
+            "id",
+            "person",
+            "gate",
+            "kind",
+            "service",
+            "signoff",
+            "granted_at",
+            "expires_at",
+            "removed_at",
+            "removal_reason",
+        ]
+
+
+class GateExceptionSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="gate.kind", read_only=True)
+    service = serializers.IntegerField(source="gate.service_id", read_only=True, allow_null=True)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True)
+
+    class Meta:
+        model = GateException
+        fields = [
+            "id",
+            "person",
+            "gate",
+            "kind",
+            "service",
+            "reason",
+            "requested_by",
+            "approved_by",
+            "starts_at",
+            "ends_at",
+            "ended_early_at",
+            "end_reason",
+            "created_at",
+        ]
+
+
+class GateExceptionCreateSerializer(serializers.Serializer):
+    """Input of `assessments.services.gate_exception_create`; the approver is the caller."""
+
+    person = VisiblePersonField()
+    gate = serializers.PrimaryKeyRelatedField(queryset=Gate.objects.filter(active=True))
+    reason = serializers.CharField(max_length=2000)
+    requested_by = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        help_text="Login of who asked for it; not the approver.",
+    )
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class GateExceptionEndSerializer(serializers.Serializer):
+    """Input of `assessments.services.gate_exception_end`; the caller ends it."""
+
+    reason = serializers.CharField(max_length=2000, help_text="Why it ends before its end date.")
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    person = serializers.IntegerField(
+        source="identity.person_id", read_only=True, allow_null=True, help_text="Empty while the actor is unmapped."
+    )
+    actor = serializers.CharField(source="identity.key", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "statement_id",
+            "connection",
+            "status",
+            "person",
+            "actor",
+            "verb_iri",
+            "activity_iri",
+            "registration",
+            "timestamp",
+            "stored",
+            "score_scaled",
+            "score_raw",
+            "score_min",
+            "score_max",
+            "success",
+            "completion",
+            "duration_seconds",
+            "role_key",
+            "service_key",
+            "rubric_version",
+            "extensions",
+            "voids_statement_id",
+            "voided_at",
+            "received_at",
+            "raw",
+        ]
+
+
+class QuarantinedStatementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuarantinedStatement
+        fields = ["id", "statement_id", "reason", "connection", "run", "received_at", "reprocessed_at", "raw"]
+
+
+class ActorIdentitySerializer(serializers.ModelSerializer):
+    waiting_statements = serializers.IntegerField(
+        read_only=True, help_text="Statements held back until this identity is mapped to a person."
+    )
+
+    class Meta:
+        model = ActorIdentity
+        fields = ["id", "kind", "key", "display_name", "person", "first_seen_at", "mapped_at", "waiting_statements"]
+
+
+class LRSSyncRunSerializer(serializers.ModelSerializer):
+    connection_name = serializers.CharField(source="connection.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = LRSSyncRun
+        fields = [
+            "id",
+            "connection",
+            "connection_name",
+            "kind",
+            "trigger",
+            "source",
+            "status",
+            "started_at",
+            "finished_at",
+            "pages",
+            "fetched",
+            "new",
+            "skipped",
+            "quarantined",
+            "attempts_created",
+            "voided",
+            "cursor_before",
+            "cursor_after",
+            "error",
+        ]

@@ -1,22 +1,67 @@
-"""API of scenarios, attempts (record, export) and sign-offs (create, export)."""
+"""API of scenarios, attempts (record, export), sign-offs (create, revoke, export), readiness (export), gate
+grants and exceptions (create, end), and the LRS records: statements, quarantine (re-process), actor identities
+and sync runs."""
 
+from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
-from assessments.filtersets import AttemptFilterSet, ScenarioFilterSet, SignOffFilterSet
-from assessments.models import Attempt, Scenario, SignOff
-from assessments.services import attempt_record, signoff_create
+from assessments.choices import StatementStatus
+from assessments.filtersets import (
+    ActorIdentityFilterSet,
+    AttemptFilterSet,
+    GateExceptionFilterSet,
+    GateGrantFilterSet,
+    LRSSyncRunFilterSet,
+    QuarantinedStatementFilterSet,
+    ReadinessFilterSet,
+    ScenarioFilterSet,
+    SignOffFilterSet,
+    StatementFilterSet,
+)
+from assessments.lrs.quarantine import quarantine_reprocess
+from assessments.models import (
+    ActorIdentity,
+    Attempt,
+    GateException,
+    GateGrant,
+    LRSSyncRun,
+    PersonReadiness,
+    QuarantinedStatement,
+    Scenario,
+    SignOff,
+    Statement,
+)
+from assessments.services import (
+    attempt_record,
+    gate_exception_create,
+    gate_exception_end,
+    signoff_create,
+    signoff_revoke,
+)
 from program.api.pagination import cursor_pagination
 from program.api.viewsets import CsvExportMixin, ReadOnlyApiViewSet, ServiceCreateMixin
 from program.api.visibility import Visibility
 from program.selectors import person_for_user
 
 from .serializers import (
+    ActorIdentitySerializer,
     AttemptRecordSerializer,
     AttemptSerializer,
+    GateExceptionCreateSerializer,
+    GateExceptionEndSerializer,
+    GateExceptionSerializer,
+    GateGrantSerializer,
+    LRSSyncRunSerializer,
+    QuarantinedStatementSerializer,
+    ReadinessSerializer,
     ScenarioSerializer,
     SignOffCreateSerializer,
+    SignOffRevokeSerializer,
     SignOffSerializer,
+    StatementSerializer,
 )
 
 
@@ -116,3 +161,162 @@ class SignOffViewSet(CsvExportMixin, ServiceCreateMixin, ReadOnlyApiViewSet):
         if coach is None:
             raise PermissionDenied("Only a coach with a person record in the program can sign off.")
         return validated_data | {"coach": coach}
+
+    @extend_schema(request=SignOffRevokeSerializer, responses={200: SignOffSerializer})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """Revoke the sign-off with a reason (it is kept, never deleted) through `signoff_revoke`: the person's
+        coach or an L&D admin may; the person's readiness and gates follow."""
+        serializer = SignOffRevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        signoff = signoff_revoke(signoff=self.get_object(), actor=request.user, **serializer.validated_data)
+        return Response(SignOffSerializer(self.get_queryset().get(pk=signoff.pk)).data)
+
+
+def _unmet_criteria_text(unmet: list[dict]) -> str:
+    return " | ".join(f"{item['title']}: {item['reason']}" for item in unmet)
+
+
+class ReadinessViewSet(CsvExportMixin, ReadOnlyApiViewSet):
+    """Where each person stands against their role's standard (its current published version): the status,
+    the unmet criteria with the reason for each, and when the sign-off expires. Computed by the readiness
+    engine whenever evidence, a sign-off or a standard changes."""
+
+    queryset = PersonReadiness.objects.select_related("standard_version")
+    visibility = Visibility.through_person("person")
+    serializer_class = ReadinessSerializer
+    filterset_class = ReadinessFilterSet
+    scope_family = "readiness"
+    export_fields = {
+        "id": "id",
+        "person_id": "person_id",
+        "person_email": "person__email",
+        "team": "person__team__slug",
+        "role": "person__role__key",
+        "region": "person__region__code",
+        "shift": "person__shift__code",
+        "language": "person__working_language",
+        "standard": "standard__name",
+        "standard_version": "standard_version__number",
+        "status": "status",
+        "criteria_met": "criteria_met",
+        "needs_reassessment": "needs_reassessment",
+        "unmet_criteria": "unmet_criteria",
+        "reassess_criteria": "reassess_criteria",
+        "expires_at": "expires_at",
+        "computed_at": "computed_at",
+    }
+    export_formatters = {"unmet_criteria": _unmet_criteria_text, "reassess_criteria": " ".join}
+
+
+class GateGrantViewSet(ReadOnlyApiViewSet):
+    """Gates people hold because their required standard is signed off and current. Granted and removed by
+    the readiness engine only; a removed grant is kept with when and why."""
+
+    queryset = GateGrant.objects.select_related("gate")
+    visibility = Visibility.through_person("person")
+    serializer_class = GateGrantSerializer
+    filterset_class = GateGrantFilterSet
+    scope_family = "gates"
+
+
+@extend_schema_view(
+    create=extend_schema(
+        examples=[
+            OpenApiExample(
+                "On-call cover while the sign-off is renewed",
+                value={
+                    "person": 42,
+                    "gate": 3,
+                    "reason": "Covers the holiday rota; renewal drill booked for 2026-06-10.",
+                    "requested_by": "sam.lead",
+                    "starts_at": "2026-06-01T00:00:00Z",
+                    "ends_at": "2026-06-14T00:00:00Z",
+                },
+                request_only=True,
+            )
+        ]
+    )
+)
+class GateExceptionViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
+    """Time-boxed permissions to pass a gate without a current sign-off. Creating one calls
+    `gate_exception_create` with the caller as approver: a reason, an end date at most 30 days on, and an
+    approver who is not the requester and is an L&D admin or the person's manager."""
+
+    queryset = GateException.objects.select_related("gate", "requested_by", "approved_by")
+    visibility = Visibility.through_person("person")
+    serializer_class = GateExceptionSerializer
+    filterset_class = GateExceptionFilterSet
+    scope_family = "gates"
+    create_serializer_class = GateExceptionCreateSerializer
+    create_service = gate_exception_create
+
+    def create_arguments(self, validated_data: dict) -> dict:
+        return validated_data | {"approved_by": self.request.user}
+
+    @extend_schema(request=GateExceptionEndSerializer, responses={200: GateExceptionSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End the exception before its end date, with a reason, through `gate_exception_end` (kept, audited)."""
+        serializer = GateExceptionEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        exception = gate_exception_end(exception=self.get_object(), actor=request.user, **serializer.validated_data)
+        return Response(GateExceptionSerializer(self.get_queryset().get(pk=exception.pk)).data)
+
+
+class StatementViewSet(ReadOnlyApiViewSet):
+    """xAPI statements stored from the LRSs, as received (`raw`) with the columns they are filtered on.
+    Statements follow the person their actor is mapped to; those of unmapped actors are for L&D admins and
+    integrations. Cursor-paginated, newest received first."""
+
+    queryset = Statement.objects.select_related("identity")
+    visibility = Visibility.through_person("identity__person")
+    serializer_class = StatementSerializer
+    filterset_class = StatementFilterSet
+    pagination_class = cursor_pagination("-id")
+    scope_family = "evidence"
+
+
+class QuarantinedStatementViewSet(ReadOnlyApiViewSet):
+    """Statements the portal could not accept, each kept exactly as received with a readable reason, until
+    re-processed after a fix (a scenario created, an identity mapped...). Newest first."""
+
+    queryset = QuarantinedStatement.objects.all()
+    visibility = Visibility.readers_of_everyone()
+    serializer_class = QuarantinedStatementSerializer
+    filterset_class = QuarantinedStatementFilterSet
+    pagination_class = cursor_pagination("-id")
+    scope_family = "lrs"
+
+    @extend_schema(request=None, responses={200: QuarantinedStatementSerializer})
+    @action(detail=True, methods=["post"])
+    def reprocess(self, request, pk=None):
+        """Run the statement through the ingest path again (`quarantine_reprocess`): accepted, it is marked
+        re-processed and kept; rejected again, it keeps its place with the new reason. Idempotent."""
+        quarantine_reprocess(quarantined=[self.get_object()])
+        return Response(QuarantinedStatementSerializer(self.get_queryset().get(pk=pk)).data)
+
+
+class ActorIdentityViewSet(ReadOnlyApiViewSet):
+    """xAPI actors and the person each is; `mapped=false` is the review queue of unknown actors, each with the
+    number of statements it holds back. Mapped identities follow their person's visibility."""
+
+    # A GROUP BY query ignores Meta.ordering: order explicitly, so pages are stable.
+    queryset = ActorIdentity.objects.annotate(
+        waiting_statements=Count("statements", filter=Q(statements__status=StatementStatus.AWAITING_IDENTITY))
+    ).order_by("key")
+    visibility = Visibility.through_person("person")
+    serializer_class = ActorIdentitySerializer
+    filterset_class = ActorIdentityFilterSet
+    scope_family = "lrs"
+
+
+class LRSSyncRunViewSet(ReadOnlyApiViewSet):
+    """Runs of the LRS sync and of file imports: what each read, stored, skipped and quarantined, and how it
+    ended. The connection is named by id and name only; its credentials never leave the admin."""
+
+    queryset = LRSSyncRun.objects.select_related("connection")
+    visibility = Visibility.readers_of_everyone()
+    serializer_class = LRSSyncRunSerializer
+    filterset_class = LRSSyncRunFilterSet
+    scope_family = "lrs"

@@ -75,15 +75,24 @@ class CsvExportMixin:
     """`GET <list>/export/` streams every visible, filtered row as CSV, in constant memory.
 
     Declare `export_fields = {"column": "orm__path", ...}`; rows come from `values_list().iterator()`, so
-    no model instances are built and memory stays flat however many rows match. Readiness adds its export
-    the same way once it lands (a viewset with this mixin and its `export_fields`).
+    no model instances are built and memory stays flat however many rows match.
     """
 
     export_fields: dict[str, str]
+    # column -> function of the value, for values a CSV cell cannot hold as they are (e.g. a JSON list).
+    export_formatters: dict[str, Callable] = {}
 
     def export_rows(self, queryset) -> Iterator[list]:
-        yield list(self.export_fields)
-        yield from queryset.values_list(*self.export_fields.values()).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        columns = list(self.export_fields)
+        yield columns
+        rows = queryset.values_list(*self.export_fields.values()).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        formatters = [(columns.index(column), format_value) for column, format_value in self.export_formatters.items()]
+        for row in rows:
+            if formatters:
+                row = list(row)
+                for position, format_value in formatters:
+                    row[position] = format_value(row[position])
+            yield row
 
     @extend_schema(
         filters=True,

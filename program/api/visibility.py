@@ -42,3 +42,11 @@ class Visibility:
             lambda user, queryset: queryset if selectors.user_reads_org_aggregates(user) else queryset.none(),
             "L&D admins and managers",
         )
+
+    @classmethod
+    def readers_of_everyone(cls) -> "Visibility":
+        """Program-wide operational records about no one in particular (LRS sync runs, the quarantine)."""
+        return cls(
+            lambda user, queryset: queryset if selectors.user_reads_everyone(user) else queryset.none(),
+            "L&D admins and integrations",
+        )

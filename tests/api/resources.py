@@ -10,7 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from program.models import Person
-from tests.assessments.factories import AttemptFactory, ScenarioFactory, SignOffFactory
+from tests.assessments.factories import (
+    ActorIdentityFactory,
+    AttemptFactory,
+    GateExceptionFactory,
+    GateGrantFactory,
+    LRSSyncRunFactory,
+    PersonReadinessFactory,
+    QuarantinedStatementFactory,
+    ScenarioFactory,
+    SignOffFactory,
+    StatementFactory,
+)
 from tests.content.factories import ContentItemFactory, ContentVersionFactory, RefreshTicketFactory
 from tests.equity.factories import EquityAuditFactory, EquityFindingFactory
 from tests.program.factories import (
@@ -38,6 +49,7 @@ EVERYONE = "everyone"  # the program's definition: any signed-in user
 PERSON = "person"  # about a person: self, coach, manager (teams and below), L&D admins
 TEAM = "team"  # teams: members, managers (and below), L&D admins
 AGGREGATES = "aggregates"  # org-wide aggregates: L&D admins and managers
+OPERATIONS = "operations"  # records about no one (LRS runs, the quarantine): L&D admins and integrations
 
 
 @dataclass(frozen=True)
@@ -179,6 +191,62 @@ CASES = [
         lambda o: o.coach_id,
     ),
     ResourceCase(
+        "assessments-api:personreadiness",
+        "readiness",
+        PERSON,
+        lambda org, p: PersonReadinessFactory(person=p),
+        "person",
+        lambda o: o.person_id,
+    ),
+    ResourceCase(
+        "assessments-api:gategrant",
+        "gates",
+        PERSON,
+        lambda org, p: GateGrantFactory(person=p),
+        "service",
+        lambda o: o.gate.service_id,
+    ),
+    ResourceCase(
+        "assessments-api:gateexception",
+        "gates",
+        PERSON,
+        lambda org, p: GateExceptionFactory(person=p),
+        "person",
+        lambda o: o.person_id,
+    ),
+    ResourceCase(
+        "assessments-api:statement",
+        "evidence",
+        PERSON,
+        lambda org, p: StatementFactory(identity=ActorIdentityFactory(person=p)),
+        "activity",
+        lambda o: o.activity_iri,
+    ),
+    ResourceCase(
+        "assessments-api:quarantinedstatement",
+        "lrs",
+        OPERATIONS,
+        lambda org, p: QuarantinedStatementFactory(),
+        "connection",
+        lambda o: o.connection_id,
+    ),
+    ResourceCase(
+        "assessments-api:actoridentity",
+        "lrs",
+        PERSON,
+        lambda org, p: ActorIdentityFactory(person=p),
+        "person",
+        lambda o: o.person_id,
+    ),
+    ResourceCase(
+        "assessments-api:lrssyncrun",
+        "lrs",
+        OPERATIONS,
+        lambda org, p: LRSSyncRunFactory(),
+        "connection",
+        lambda o: o.connection_id,
+    ),
+    ResourceCase(
         "equity-api:equityaudit",
         "equity",
         AGGREGATES,
@@ -210,4 +278,11 @@ ACTION_TESTS = {
     "assessments-api:attempt-export": "tests.api.test_exports.test_attempt_export_is_filtered_csv",
     "assessments-api:signoff-list POST": "tests.api.test_writes.test_signoff_by_own_coach",
     "assessments-api:signoff-export": "tests.api.test_exports.test_signoff_export_follows_visibility",
+    "assessments-api:signoff-revoke": "tests.api.test_readiness_and_gates.test_signoff_revoke_by_the_coach_closes_it",
+    "assessments-api:personreadiness-export": "tests.api.test_readiness_and_gates.test_readiness_export_is_filtered",
+    "assessments-api:gateexception-list POST": (
+        "tests.api.test_readiness_and_gates.test_gate_exception_create_with_the_caller_as_approver"
+    ),
+    "assessments-api:gateexception-end": "tests.api.test_readiness_and_gates.test_gate_exception_end_early",
+    "assessments-api:quarantinedstatement-reprocess": "tests.api.test_lrs.test_reprocess_accepts_once_fixed",
 }

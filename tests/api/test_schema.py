@@ -17,7 +17,17 @@ from schemathesis.specs.openapi.checks import (
 
 from program.choices import ApiScope
 from program.tokens import api_token_create
-from tests.assessments.factories import AttemptFactory, SignOffFactory
+from tests.assessments.factories import (
+    ActorIdentityFactory,
+    AttemptFactory,
+    GateExceptionFactory,
+    GateGrantFactory,
+    LRSSyncRunFactory,
+    PersonReadinessFactory,
+    QuarantinedStatementFactory,
+    SignOffFactory,
+    StatementFactory,
+)
 from tests.content.factories import ContentVersionFactory, RefreshTicketFactory
 from tests.equity.factories import EquityFindingFactory
 from tests.program.factories import AuditEntryFactory, ServiceFactory, TeamMembershipFactory
@@ -52,6 +62,13 @@ def fuzz_token(org, ld_admin_user):
     RefreshTicketFactory(owner=org.coach)
     EquityFindingFactory()
     AuditEntryFactory(subject_person=membership.person)
+    PersonReadinessFactory(person=org.learner, standard_version=attempt.rubric_version)
+    GateGrantFactory(person=org.learner)
+    GateExceptionFactory(person=org.learner)
+    run = LRSSyncRunFactory()
+    StatementFactory(identity=ActorIdentityFactory(person=org.learner), connection=run.connection)
+    StatementFactory(identity=ActorIdentityFactory(person=None))
+    QuarantinedStatementFactory(connection=run.connection, run=run)
     _token, plain = api_token_create(
         owner=ld_admin_user, name="schemathesis", scopes=list(ApiScope.values), expires_in_days=1
     )

@@ -1,11 +1,27 @@
+import datetime
+import uuid
+
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from assessments.choices import ScenarioKind, SignOffDecision
-from assessments.models import Attempt, Scenario, SignOff
-from tests.program.factories import PersonFactory
-from tests.roles.factories import StandardVersionFactory
+from assessments.choices import IdentityKind, ReadinessStatus, ScenarioKind, SignOffDecision, StatementStatus
+from assessments.lrs.crypto import secret_encrypt
+from assessments.models import (
+    ActorIdentity,
+    Attempt,
+    GateException,
+    GateGrant,
+    LRSConnection,
+    LRSSyncRun,
+    PersonReadiness,
+    QuarantinedStatement,
+    Scenario,
+    SignOff,
+    Statement,
+)
+from tests.program.factories import PersonFactory, ServiceFactory, UserFactory
+from tests.roles.factories import GateFactory, StandardVersionFactory
 
 
 class ScenarioFactory(DjangoModelFactory):
@@ -43,3 +59,98 @@ class SignOffFactory(DjangoModelFactory):
     standard_version = factory.SubFactory(StandardVersionFactory, published=True)
     decision = SignOffDecision.READY
     signed_at = factory.LazyFunction(timezone.now)
+
+
+class PersonReadinessFactory(DjangoModelFactory):
+    """A readiness row as the engine writes it (tests of the engine itself compute rows instead)."""
+
+    class Meta:
+        model = PersonReadiness
+
+    person = factory.SubFactory(PersonFactory)
+    standard_version = factory.SubFactory(StandardVersionFactory, published=True)
+    standard = factory.SelfAttribute("standard_version.standard")
+    status = ReadinessStatus.IN_PROGRESS
+    unmet_criteria = factory.LazyFunction(
+        lambda: [{"key": "rollback", "title": "Rollback", "reason": "Your latest score is 60; the bar is 80."}]
+    )
+    reassess_criteria = factory.LazyFunction(lambda: ["rollback"])
+    computed_at = factory.LazyFunction(timezone.now)
+
+
+class GateGrantFactory(DjangoModelFactory):
+    class Meta:
+        model = GateGrant
+
+    person = factory.SubFactory(PersonFactory)
+    # A gate of its own service: one gate per kind and service.
+    gate = factory.SubFactory(GateFactory, service=factory.SubFactory(ServiceFactory))
+    signoff = factory.SubFactory(SignOffFactory, person=factory.SelfAttribute("..person"))
+    granted_at = factory.LazyFunction(timezone.now)
+
+
+class GateExceptionFactory(DjangoModelFactory):
+    class Meta:
+        model = GateException
+
+    person = factory.SubFactory(PersonFactory)
+    # A gate of its own service: one gate per kind and service.
+    gate = factory.SubFactory(GateFactory, service=factory.SubFactory(ServiceFactory))
+    reason = "Holiday cover while the renewal drill is booked."
+    requested_by = factory.SubFactory(UserFactory)
+    approved_by = factory.SubFactory(UserFactory)
+    starts_at = factory.LazyFunction(timezone.now)
+    ends_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+
+
+class LRSConnectionFactory(DjangoModelFactory):
+    class Meta:
+        model = LRSConnection
+
+    name = factory.Sequence(lambda n: f"lrs-{n}")
+    endpoint = "https://lrs.example.com/xAPI/"
+    key = "portal"
+    secret_encrypted = factory.LazyFunction(lambda: secret_encrypt("s3cret-never-shown"))
+
+
+class LRSSyncRunFactory(DjangoModelFactory):
+    class Meta:
+        model = LRSSyncRun
+
+    connection = factory.SubFactory(LRSConnectionFactory)
+    started_at = factory.LazyFunction(timezone.now)
+
+
+class ActorIdentityFactory(DjangoModelFactory):
+    class Meta:
+        model = ActorIdentity
+
+    kind = IdentityKind.MBOX
+    key = factory.Sequence(lambda n: f"mbox:mailto:actor{n}@lrs.example.com")
+    person = factory.SubFactory(PersonFactory)
+
+
+class StatementFactory(DjangoModelFactory):
+    """A stored statement's columns; `raw` is a stand-in, as nothing here parses it again."""
+
+    class Meta:
+        model = Statement
+
+    statement_id = factory.LazyFunction(uuid.uuid4)
+    raw = factory.LazyAttribute(lambda o: f'{{"id": "{o.statement_id}"}}')
+    status = StatementStatus.ATTEMPT
+    identity = factory.SubFactory(ActorIdentityFactory)
+    verb_iri = "http://adlnet.gov/expapi/verbs/completed"
+    activity_iri = factory.Sequence(lambda n: f"https://readiness.example.com/scenarios/lab-{n}")
+    timestamp = factory.LazyFunction(timezone.now)
+    stored = factory.LazyFunction(timezone.now)
+
+
+class QuarantinedStatementFactory(DjangoModelFactory):
+    class Meta:
+        model = QuarantinedStatement
+
+    statement_id = factory.LazyFunction(uuid.uuid4)
+    raw = "{not json"
+    reason = "The statement is not valid JSON."
+    connection = factory.SubFactory(LRSConnectionFactory)

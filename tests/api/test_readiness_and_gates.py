@@ -1,0 +1,183 @@
+"""Readiness, gate grants and exceptions through the API: filters, the CSV export, and the writes that go through
+the services (revoke a sign-off, grant and end an exception) with their denials."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.choices import ReadinessStatus
+from assessments.models import GateException, GateGrant
+from program.choices import AuditAction
+from program.models import AuditEntry
+from roles.choices import GateKind
+from tests.assessments.factories import GateExceptionFactory, GateGrantFactory, PersonReadinessFactory, SignOffFactory
+from tests.assessments.readiness_factories import program_setup, recompute
+from tests.program.factories import RegionFactory, ServiceFactory, ShiftFactory
+from tests.roles.factories import GateFactory, RoleFactory
+
+from .conftest import client_for, token_client
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["results"]}
+
+
+def at(days: float) -> str:
+    return (timezone.now() + datetime.timedelta(days=days)).isoformat()
+
+
+def test_readiness_filters(org, admin_api):
+    region, shift = RegionFactory(), ShiftFactory()
+    org.learner.region, org.learner.shift, org.learner.working_language = region, shift, "es"
+    org.learner.role = RoleFactory()
+    org.learner.save()
+    wanted = PersonReadinessFactory(person=org.learner, status=ReadinessStatus.READY_FOR_SIGNOFF, criteria_met=True)
+    other = PersonReadinessFactory(person=org.stranger, status=ReadinessStatus.SIGNED_OFF, expires_at=at(200))
+    url = reverse("assessments-api:personreadiness-list")
+    for param, value in {
+        "person": org.learner.pk,
+        "team": org.team_a.pk,
+        "role": org.learner.role_id,
+        "region": region.pk,
+        "shift": shift.pk,
+        "language": "es",
+        "status": ReadinessStatus.READY_FOR_SIGNOFF,
+        "standard": wanted.standard_id,
+        "standard_version": wanted.standard_version_id,
+        "criteria_met": "true",
+    }.items():
+        assert ids(admin_api.get(url, {param: value})) == {wanted.pk}, param
+    assert ids(admin_api.get(url, {"expires_at_after": at(100)})) == {other.pk}
+    body = admin_api.get(url, {"person": org.learner.pk}).json()["results"][0]
+    assert body["unmet_criteria"][0]["reason"].startswith("Your latest score")
+    assert body["standard_version_number"] == wanted.standard_version.number
+    assert admin_api.get(url, {"status": "cleared"}).status_code == 400
+
+
+def test_readiness_export_is_filtered(org, admin_api, coach_user):
+    own = PersonReadinessFactory(person=org.learner)
+    PersonReadinessFactory(person=org.stranger, status=ReadinessStatus.SIGNED_OFF, unmet_criteria=[])
+    url = reverse("assessments-api:personreadiness-export")
+    response = admin_api.get(url, {"status": ReadinessStatus.IN_PROGRESS})
+    assert response.streaming and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["id"] for row in rows] == [str(own.pk)]
+    assert rows[0]["unmet_criteria"] == "Rollback: Your latest score is 60; the bar is 80."
+    assert rows[0]["reassess_criteria"] == "rollback"
+    assert rows[0]["team"] == org.team_a.slug
+    coach_rows = client_for(coach_user).get(url)
+    assert [row["id"] for row in csv.DictReader(io.StringIO(b"".join(coach_rows.streaming_content).decode()))] == [
+        str(own.pk)
+    ]
+    assert token_client(coach_user, ["evidence:read"]).get(url).status_code == 403
+
+
+def test_gate_grant_and_exception_filters(org, admin_api):
+    now = timezone.now()
+    on_call = GateFactory(kind=GateKind.ON_CALL, service=ServiceFactory())
+    active = GateGrantFactory(person=org.learner, gate=on_call)
+    removed = GateGrantFactory(person=org.stranger, removed_at=now, removal_reason="Sign-off revoked")
+    lapsed = GateGrantFactory(person=org.stranger, expires_at=now - datetime.timedelta(hours=1))
+    url = reverse("assessments-api:gategrant-list")
+    assert ids(admin_api.get(url, {"active": "true"})) == {active.pk}
+    assert ids(admin_api.get(url, {"active": "false"})) == {removed.pk, lapsed.pk}
+    assert ids(admin_api.get(url, {"kind": GateKind.ON_CALL})) == {active.pk}
+    assert ids(admin_api.get(url, {"person": org.learner.pk})) == {active.pk}
+    assert ids(admin_api.get(url, {"team": org.team_b.pk})) == {removed.pk, lapsed.pk}
+
+    open_now = GateExceptionFactory(person=org.learner, gate=on_call)
+    ended = GateExceptionFactory(person=org.stranger, ended_early_at=now, end_reason="Drill passed")
+    future = GateExceptionFactory(person=org.stranger, starts_at=now + datetime.timedelta(days=2))
+    url = reverse("assessments-api:gateexception-list")
+    assert ids(admin_api.get(url, {"active": "true"})) == {open_now.pk}
+    assert ids(admin_api.get(url, {"active": "false"})) == {ended.pk, future.pk}
+    assert ids(admin_api.get(url, {"service": on_call.service_id})) == {open_now.pk}
+    assert ids(admin_api.get(url, {"starts_at_after": at(1)})) == {future.pk}
+
+
+def test_signoff_revoke_by_the_coach_closes_it(
+    org, coach_user, learner_user, admin_api, django_capture_on_commit_callbacks
+):
+    program = program_setup(criteria=1)
+    org.learner.role = program.standard.role
+    org.learner.save()
+    signoff = program.signoff(org.learner)
+    recompute(org.learner)
+    assert GateGrant.objects.filter(person=org.learner, removed_at__isnull=True).count() == 2
+    url = reverse("assessments-api:signoff-revoke", args=[signoff.pk])
+    coach = token_client(coach_user, ["evidence:read", "evidence:write"])
+
+    assert client_for(learner_user).post(url, {"reason": "x"}, format="json").status_code == 403
+    assert token_client(coach_user, ["evidence:read"]).post(url, {"reason": "x"}, format="json").status_code == 403
+    foreign = SignOffFactory(person=org.stranger, coach=org.other_coach)
+    foreign_url = reverse("assessments-api:signoff-revoke", args=[foreign.pk])
+    assert coach.post(foreign_url, {"reason": "x"}, format="json").status_code == 404  # another coach's learner
+    assert coach.post(url, {"reason": " "}, format="json").status_code == 400
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coach.post(url, {"reason": "Skipped the rollback in a real incident"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["revoked_by"] == org.coach.pk
+    assert response.json()["revoke_reason"] == "Skipped the rollback in a real incident"
+    assert not GateGrant.objects.filter(person=org.learner, removed_at__isnull=True).exists()
+    assert AuditEntry.objects.filter(subject_person=org.learner, action=AuditAction.REVOKED).count() == 1
+    readiness = admin_api.get(reverse("assessments-api:personreadiness-list"), {"person": org.learner.pk})
+    assert readiness.json()["results"][0]["status"] == ReadinessStatus.REVOKED
+    check = admin_api.get("/api/gates/check", {"person": org.learner.email, "gate": "deploy"})
+    assert check.json()["allowed"] is False and "revoked" in check.json()["reason"]
+    again = coach.post(url, {"reason": "again"}, format="json")
+    assert again.status_code == 400 and "already revoked" in str(again.json())
+
+
+def test_gate_exception_create_with_the_caller_as_approver(org, admin_api, ld_admin_user, learner_user, manager_user):
+    gate = GateFactory(kind=GateKind.ON_CALL)
+    url = reverse("assessments-api:gateexception-list")
+    payload = {
+        "person": org.learner.pk,
+        "gate": gate.pk,
+        "reason": "Holiday cover; the renewal drill is booked.",
+        "requested_by": learner_user.username,
+        "starts_at": at(-1 / 24),
+        "ends_at": at(7),
+    }
+    own_request = admin_api.post(url, payload | {"requested_by": ld_admin_user.username}, format="json")
+    assert own_request.status_code == 400 and "cannot be the person who requested" in str(own_request.json())
+    too_long = admin_api.post(url, payload | {"ends_at": at(45)}, format="json")
+    assert too_long.status_code == 400 and "at most 30 days" in str(too_long.json())
+    unknown = admin_api.post(url, payload | {"requested_by": "nobody-here"}, format="json")
+    assert unknown.status_code == 400 and "requested_by" in unknown.json()
+    assert client_for(learner_user).post(url, payload, format="json").status_code == 403
+    assert client_for(manager_user).post(url, payload, format="json").status_code == 403  # no add permission
+    assert token_client(ld_admin_user, ["gates:read"]).post(url, payload, format="json").status_code == 403
+    assert not GateException.objects.exists()
+
+    response = admin_api.post(url, payload, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["approved_by"], body["requested_by"]) == (ld_admin_user.username, learner_user.username)
+    assert AuditEntry.objects.get(action=AuditAction.EXCEPTION_GRANTED).subject_person == org.learner
+    check = token_client(ld_admin_user, ["gates:read"]).get(
+        "/api/gates/check", {"person": org.learner.email, "gate": "on-call"}
+    )
+    assert (check.json()["allowed"], check.json()["basis"]) == (True, "exception")
+
+
+def test_gate_exception_end_early(org, admin_api, coach_user):
+    exception = GateExceptionFactory(person=org.learner)
+    url = reverse("assessments-api:gateexception-end", args=[exception.pk])
+    assert client_for(coach_user).post(url, {"reason": "Drill passed"}, format="json").status_code == 403
+    assert admin_api.post(url, {"reason": ""}, format="json").status_code == 400
+    response = admin_api.post(url, {"reason": "Drill passed; signed off"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["ended_early_at"] is not None
+    assert response.json()["end_reason"] == "Drill passed; signed off"
+    assert AuditEntry.objects.filter(action=AuditAction.EXCEPTION_ENDED, object_id=str(exception.pk)).exists()
+    again = admin_api.post(url, {"reason": "again"}, format="json")
+    assert again.status_code == 400 and "already ended" in str(again.json())
