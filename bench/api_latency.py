@@ -2,9 +2,10 @@
 
 Builds an org of 10,000 people (bulk-created) with attempts in a PostgreSQL database, serves it with
 gunicorn on a free 127.0.0.1 port, and drives 32 concurrent clients (threads with httpx) at:
-the people list, the attempts list, the gate check (when `/api/gates/check` exists) and, as the floor,
-the minimal authenticated endpoint `/api/whoami/`. Prints p50/p95/throughput and each p95's ratio to the
-floor's (target: at most 3x).
+the people list, the attempts list, the readiness list, the gate check (of a person holding the deploy gate)
+and, as the floor, the minimal authenticated endpoint `/api/whoami/`. Half the people are signed off and hold
+the gate; everyone has a readiness row. Prints p50/p95/throughput, each p95's ratio to the floor's (target: at
+most 3x), and the machine's load average, since other work on the machine slows every endpoint alike.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/api_bench .venv/bin/python bench/api_latency.py
 """
@@ -57,7 +58,7 @@ def build_org() -> str:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from assessments.models import Attempt, Scenario
+    from assessments.models import Attempt, GateGrant, PersonReadiness, Scenario, SignOff
     from program.choices import ApiScope
     from program.constants import LD_ADMIN_GROUP
     from program.models import Person, Region, Shift, Team
@@ -78,7 +79,7 @@ def build_org() -> str:
     )
     skill = Skill.objects.create(key="rollback", name="Rollback")
     Criterion.objects.create(version=version, key="rollback", skill=skill, title="Rolls back safely")
-    Gate.objects.create(kind="deploy", required_standard=standard)
+    gate = Gate.objects.create(kind="deploy", required_standard=standard)
     scenario = Scenario.objects.create(
         key="rollback-drill", title="Rollback drill", kind="drill", standard_version=version
     )
@@ -112,6 +113,49 @@ def build_org() -> str:
             )
             for person in people
             for n, score in enumerate([rng.randint(40, 100) for _ in range(3)])
+        ),
+        batch_size=5000,
+    )
+    coach = Person.objects.create(email="coach@example.com", full_name="Bench Coach", team=teams[0])
+    expires = now + datetime.timedelta(days=365)
+    signed_off = people[::2]
+    signoffs = SignOff.objects.bulk_create(
+        (
+            SignOff(
+                person=person,
+                coach=coach,
+                standard_version=version,
+                decision="ready",
+                signed_at=now,
+                expires_at=expires,
+            )
+            for person in signed_off
+        ),
+        batch_size=5000,
+    )
+    GateGrant.objects.bulk_create(
+        (
+            GateGrant(person_id=signoff.person_id, gate=gate, signoff=signoff, granted_at=now, expires_at=expires)
+            for signoff in signoffs
+        ),
+        batch_size=5000,
+    )
+    signoff_of = {signoff.person_id: signoff for signoff in signoffs}
+    unmet = [{"key": "rollback", "title": "Rolls back safely", "reason": "Your latest score is 60; the bar is 80."}]
+    PersonReadiness.objects.bulk_create(
+        (
+            PersonReadiness(
+                person=person,
+                standard=standard,
+                standard_version=version,
+                status="signed_off" if person.pk in signoff_of else "in_progress",
+                criteria_met=person.pk in signoff_of,
+                unmet_criteria=[] if person.pk in signoff_of else unmet,
+                signoff=signoff_of.get(person.pk),
+                expires_at=expires if person.pk in signoff_of else None,
+                computed_at=now,
+            )
+            for person in people
         ),
         batch_size=5000,
     )
@@ -196,7 +240,8 @@ def main():
     setup_django()
     started = time.monotonic()
     token = build_org()
-    print(f"org: {PEOPLE} people, {3 * PEOPLE} attempts, built in {time.monotonic() - started:.1f}s")
+    built = time.monotonic() - started
+    print(f"org: {PEOPLE} people, {3 * PEOPLE} attempts, {PEOPLE // 2} sign-offs and grants, built in {built:.1f}s")
     port = free_port()
     server = start_gunicorn(port)
     base = f"http://127.0.0.1:{port}"
@@ -205,16 +250,16 @@ def main():
             "floor: GET /api/whoami/": f"{base}/api/whoami/",
             "GET /api/people/": f"{base}/api/people/",
             "GET /api/attempts/": f"{base}/api/attempts/",
+            "GET /api/readiness/": f"{base}/api/readiness/",
+            # person0 is signed off: the allowed path, the one a deploy pipeline takes most.
+            "GET /api/gates/check": f"{base}/api/gates/check?person=person0@example.com&gate=deploy",
         }
-        people = httpx.get(endpoints["GET /api/people/"], headers={"Authorization": f"Bearer {token}"}).json()
-        gate_check = f"{base}/api/gates/check?person={people['results'][0]['email']}&gate=deploy"
-        probe = httpx.get(gate_check, headers={"Authorization": f"Bearer {token}"})
-        if probe.status_code == 200:
-            endpoints["GET /api/gates/check"] = gate_check
-        else:
-            print(f"gate check: not measured ({gate_check} answered {probe.status_code} to the token)")
+        probe = httpx.get(endpoints["GET /api/gates/check"], headers={"Authorization": f"Bearer {token}"})
+        assert probe.status_code == 200 and probe.json()["allowed"], probe.text
         print(f"gunicorn {WORKERS} workers, {CLIENTS} concurrent clients, {REQUESTS_PER_ENDPOINT} requests each")
+        print(f"load average before: {' '.join(f'{value:.1f}' for value in os.getloadavg())} on {os.cpu_count()} CPUs")
         results = {name: load(url, token) for name, url in endpoints.items()}
+        print(f"load average after:  {' '.join(f'{value:.1f}' for value in os.getloadavg())}")
         floor = results["floor: GET /api/whoami/"]["p95"]
         print(f"{'endpoint':<28} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p95/floor':>10} errors")
         for name, figures in results.items():
