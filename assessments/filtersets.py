@@ -17,6 +17,7 @@ from .choices import (
     StatementStatus,
     SyncRunKind,
     SyncRunStatus,
+    SyncTrigger,
 )
 from .models import (
     ActorIdentity,
@@ -107,7 +108,7 @@ class SignOffFilterSet(PersonAttributesFilterSet):
         ]
 
 
-class ReadinessFilterSet(PersonAttributesFilterSet):
+class PersonReadinessFilterSet(PersonAttributesFilterSet):
     team = IdFilter(field_name="person__team_id", label="The person's current team")
     standard = IdFilter(field_name="standard_id")
     standard_version = IdFilter(field_name="standard_version_id")
@@ -115,6 +116,7 @@ class ReadinessFilterSet(PersonAttributesFilterSet):
     criteria_met = filters.BooleanFilter()
     needs_reassessment = filters.BooleanFilter()
     expires_at = DateTimeRangeFilter()
+    computed_at = DateTimeRangeFilter()
 
     class Meta:
         model = PersonReadiness
@@ -131,13 +133,16 @@ class ReadinessFilterSet(PersonAttributesFilterSet):
             "criteria_met",
             "needs_reassessment",
             "expires_at",
+            "computed_at",
         ]
 
 
-class GateHoldingFilterSet(filters.FilterSet):
+GATE_HOLDING_FIELDS = ["person", "role", "region", "shift", "language", "team", "gate", "kind", "service", "active"]
+
+
+class GateHoldingFilterSet(PersonAttributesFilterSet):
     """Filters shared by grants and exceptions: whose, which gate (kind, service), and whether it is active now."""
 
-    person = IdFilter(field_name="person_id")
     team = IdFilter(field_name="person__team_id", label="The person's current team")
     gate = IdFilter(field_name="gate_id")
     kind = filters.ChoiceFilter(field_name="gate__kind", choices=GateKind.choices, label="Gate kind")
@@ -156,7 +161,7 @@ class GateGrantFilterSet(GateHoldingFilterSet):
 
     class Meta:
         model = GateGrant
-        fields = ["person", "team", "gate", "kind", "service", "active", "granted_at"]
+        fields = [*GATE_HOLDING_FIELDS, "granted_at"]
 
     def active_now(self) -> Q:
         # The gate check's rule: not removed, and not past its expiry even if the daily run has not removed it yet.
@@ -169,7 +174,7 @@ class GateExceptionFilterSet(GateHoldingFilterSet):
 
     class Meta:
         model = GateException
-        fields = ["person", "team", "gate", "kind", "service", "active", "starts_at", "ends_at"]
+        fields = [*GATE_HOLDING_FIELDS, "starts_at", "ends_at"]
 
     def active_now(self) -> Q:
         now = timezone.now()
@@ -206,12 +211,12 @@ class QuarantinedStatementFilterSet(filters.FilterSet):
     reason = filters.CharFilter(lookup_expr="icontains", label="Words in the reason")
     connection = IdFilter(field_name="connection_id")
     run = IdFilter(field_name="run_id")
-    reprocessed = filters.BooleanFilter(field_name="reprocessed_at", lookup_expr="isnull", exclude=True)
+    pending = filters.BooleanFilter(field_name="reprocessed_at", lookup_expr="isnull", label="Not re-processed yet")
     received_at = DateTimeRangeFilter()
 
     class Meta:
         model = QuarantinedStatement
-        fields = ["reason", "connection", "run", "reprocessed", "received_at"]
+        fields = ["reason", "connection", "run", "pending", "received_at"]
 
 
 class ActorIdentityFilterSet(filters.FilterSet):
@@ -230,9 +235,10 @@ class ActorIdentityFilterSet(filters.FilterSet):
 class LRSSyncRunFilterSet(filters.FilterSet):
     connection = IdFilter(field_name="connection_id")
     kind = filters.ChoiceFilter(choices=SyncRunKind.choices)
+    trigger = filters.ChoiceFilter(choices=SyncTrigger.choices)
     status = filters.ChoiceFilter(choices=SyncRunStatus.choices)
     started_at = DateTimeRangeFilter()
 
     class Meta:
         model = LRSSyncRun
-        fields = ["connection", "kind", "status", "started_at"]
+        fields = ["connection", "kind", "trigger", "status", "started_at"]

@@ -39,12 +39,13 @@ class ApiScope(models.TextChoices):
     STANDARDS_WRITE = "standards:write", "Publish standard versions and start drafts"
     CONTENT_READ = "content:read", "Read content items, versions and refresh tickets"
     CONTENT_WRITE = "content:write", "Release content versions, retire items, open refresh tickets"
-    EVIDENCE_READ = "evidence:read", "Read scenarios, attempts, sign-offs and xAPI statements"
-    EVIDENCE_WRITE = "evidence:write", "Record attempts, sign off and revoke sign-offs"
+    EVIDENCE_READ = "evidence:read", "Read scenarios, attempts, sign-offs, xAPI statements and LRS records"
+    EVIDENCE_WRITE = (
+        "evidence:write",
+        "Record attempts, sign off, revoke sign-offs, re-process quarantine",
+    )
     GATES_READ = "gates:read", "Read gates, grants and exceptions; ask whether a person may pass a gate"
     GATES_WRITE = "gates:write", "Grant and end time-boxed gate exceptions"
     READINESS_READ = "readiness:read", "Read readiness"
     AUDIT_READ = "audit:read", "Read the audit trail"
-    LRS_READ = "lrs:read", "Read LRS sync runs, the quarantine and the actor identities"
-    LRS_WRITE = "lrs:write", "Re-process quarantined statements"
     EQUITY_READ = "equity:read", "Read equity audits and findings"

@@ -222,6 +222,9 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "roles.choices.VersionStatus",
         "RefreshStatusEnum": "content.choices.RefreshStatus",
         "RubricLevelEnum": "roles.choices.RubricLevel",
+        "ReadinessStatusEnum": "assessments.choices.ReadinessStatus",
+        "StatementStatusEnum": "assessments.choices.StatementStatus",
+        "SyncRunStatusEnum": "assessments.choices.SyncRunStatus",
     },
 }
 

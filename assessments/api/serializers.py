@@ -151,7 +151,7 @@ class UnmetCriterionSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="What is missing, in words a learner understands.")
 
 
-class ReadinessSerializer(serializers.ModelSerializer):
+class PersonReadinessSerializer(serializers.ModelSerializer):
     standard_version_number = serializers.IntegerField(source="standard_version.number", read_only=True)
     unmet_criteria = UnmetCriterionSerializer(many=True, read_only=True)
     reassess_criteria = serializers.ListField(
@@ -171,6 +171,7 @@ class ReadinessSerializer(serializers.ModelSerializer):
             "needs_reassessment",
             "unmet_criteria",
             "reassess_criteria",
+            "criteria",
             "signoff",
             "expires_at",
             "computed_at",
@@ -244,6 +245,8 @@ class GateExceptionEndSerializer(serializers.Serializer):
 
 
 class StatementSerializer(serializers.ModelSerializer):
+    """A stored statement's indexed columns; `raw` (the statement exactly as received) is on the detail."""
+
     person = serializers.IntegerField(
         source="identity.person_id", read_only=True, allow_null=True, help_text="Empty while the actor is unmapped."
     )
@@ -277,8 +280,12 @@ class StatementSerializer(serializers.ModelSerializer):
             "voids_statement_id",
             "voided_at",
             "received_at",
-            "raw",
         ]
+
+
+class StatementDetailSerializer(StatementSerializer):
+    class Meta(StatementSerializer.Meta):
+        fields = [*StatementSerializer.Meta.fields, "raw"]
 
 
 class QuarantinedStatementSerializer(serializers.ModelSerializer):

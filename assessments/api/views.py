@@ -15,8 +15,8 @@ from assessments.filtersets import (
     GateExceptionFilterSet,
     GateGrantFilterSet,
     LRSSyncRunFilterSet,
+    PersonReadinessFilterSet,
     QuarantinedStatementFilterSet,
-    ReadinessFilterSet,
     ScenarioFilterSet,
     SignOffFilterSet,
     StatementFilterSet,
@@ -55,12 +55,13 @@ from .serializers import (
     GateExceptionSerializer,
     GateGrantSerializer,
     LRSSyncRunSerializer,
+    PersonReadinessSerializer,
     QuarantinedStatementSerializer,
-    ReadinessSerializer,
     ScenarioSerializer,
     SignOffCreateSerializer,
     SignOffRevokeSerializer,
     SignOffSerializer,
+    StatementDetailSerializer,
     StatementSerializer,
 )
 
@@ -177,15 +178,15 @@ def _unmet_criteria_text(unmet: list[dict]) -> str:
     return " | ".join(f"{item['title']}: {item['reason']}" for item in unmet)
 
 
-class ReadinessViewSet(CsvExportMixin, ReadOnlyApiViewSet):
+class PersonReadinessViewSet(CsvExportMixin, ReadOnlyApiViewSet):
     """Where each person stands against their role's standard (its current published version): the status,
     the unmet criteria with the reason for each, and when the sign-off expires. Computed by the readiness
     engine whenever evidence, a sign-off or a standard changes."""
 
     queryset = PersonReadiness.objects.select_related("standard_version")
     visibility = Visibility.through_person("person")
-    serializer_class = ReadinessSerializer
-    filterset_class = ReadinessFilterSet
+    serializer_class = PersonReadinessSerializer
+    filterset_class = PersonReadinessFilterSet
     scope_family = "readiness"
     export_fields = {
         "id": "id",
@@ -267,14 +268,18 @@ class GateExceptionViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
 class StatementViewSet(ReadOnlyApiViewSet):
     """xAPI statements stored from the LRSs, as received (`raw`) with the columns they are filtered on.
     Statements follow the person their actor is mapped to; those of unmapped actors are for L&D admins and
-    integrations. Cursor-paginated, newest received first."""
+    integrations. Cursor-paginated, newest received first; the statement as received (`raw`) is on the detail."""
 
     queryset = Statement.objects.select_related("identity")
     visibility = Visibility.through_person("identity__person")
     serializer_class = StatementSerializer
     filterset_class = StatementFilterSet
+    # Received order, not `stored`: `stored` may be empty (file imports), and a cursor needs a value on every row.
     pagination_class = cursor_pagination("-id")
     scope_family = "evidence"
+
+    def get_serializer_class(self):
+        return StatementDetailSerializer if self.action == "retrieve" else StatementSerializer
 
 
 class QuarantinedStatementViewSet(ReadOnlyApiViewSet):
@@ -282,11 +287,11 @@ class QuarantinedStatementViewSet(ReadOnlyApiViewSet):
     re-processed after a fix (a scenario created, an identity mapped...). Newest first."""
 
     queryset = QuarantinedStatement.objects.all()
-    visibility = Visibility.readers_of_everyone()
+    visibility = Visibility.program_admins()
     serializer_class = QuarantinedStatementSerializer
     filterset_class = QuarantinedStatementFilterSet
     pagination_class = cursor_pagination("-id")
-    scope_family = "lrs"
+    scope_family = "evidence"
 
     @extend_schema(request=None, responses={200: QuarantinedStatementSerializer})
     @action(detail=True, methods=["post"])
@@ -308,7 +313,7 @@ class ActorIdentityViewSet(ReadOnlyApiViewSet):
     visibility = Visibility.through_person("person")
     serializer_class = ActorIdentitySerializer
     filterset_class = ActorIdentityFilterSet
-    scope_family = "lrs"
+    scope_family = "evidence"
 
 
 class LRSSyncRunViewSet(ReadOnlyApiViewSet):
@@ -316,7 +321,7 @@ class LRSSyncRunViewSet(ReadOnlyApiViewSet):
     ended. The connection is named by id and name only; its credentials never leave the admin."""
 
     queryset = LRSSyncRun.objects.select_related("connection")
-    visibility = Visibility.readers_of_everyone()
+    visibility = Visibility.program_admins()
     serializer_class = LRSSyncRunSerializer
     filterset_class = LRSSyncRunFilterSet
-    scope_family = "lrs"
+    scope_family = "evidence"

@@ -44,8 +44,8 @@ class Visibility:
         )
 
     @classmethod
-    def readers_of_everyone(cls) -> "Visibility":
-        """Program-wide operational records about no one in particular (LRS sync runs, the quarantine)."""
+    def program_admins(cls) -> "Visibility":
+        """Operational records of the program (LRS sync runs, quarantine): L&D admins and integrations."""
         return cls(
             lambda user, queryset: queryset if selectors.user_reads_everyone(user) else queryset.none(),
             "L&D admins and integrations",

@@ -49,7 +49,7 @@ EVERYONE = "everyone"  # the program's definition: any signed-in user
 PERSON = "person"  # about a person: self, coach, manager (teams and below), L&D admins
 TEAM = "team"  # teams: members, managers (and below), L&D admins
 AGGREGATES = "aggregates"  # org-wide aggregates: L&D admins and managers
-OPERATIONS = "operations"  # records about no one (LRS runs, the quarantine): L&D admins and integrations
+ADMINS = "admins"  # operational records (LRS runs, quarantine): L&D admins and integrations only
 
 
 @dataclass(frozen=True)
@@ -224,15 +224,15 @@ CASES = [
     ),
     ResourceCase(
         "assessments-api:quarantinedstatement",
-        "lrs",
-        OPERATIONS,
+        "evidence",
+        ADMINS,
         lambda org, p: QuarantinedStatementFactory(),
         "connection",
         lambda o: o.connection_id,
     ),
     ResourceCase(
         "assessments-api:actoridentity",
-        "lrs",
+        "evidence",
         PERSON,
         lambda org, p: ActorIdentityFactory(person=p),
         "person",
@@ -240,8 +240,8 @@ CASES = [
     ),
     ResourceCase(
         "assessments-api:lrssyncrun",
-        "lrs",
-        OPERATIONS,
+        "evidence",
+        ADMINS,
         lambda org, p: LRSSyncRunFactory(),
         "connection",
         lambda o: o.connection_id,

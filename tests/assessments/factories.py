@@ -6,7 +6,6 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from assessments.choices import IdentityKind, ReadinessStatus, ScenarioKind, SignOffDecision, StatementStatus
-from assessments.lrs.crypto import secret_encrypt
 from assessments.models import (
     ActorIdentity,
     Attempt,
@@ -62,8 +61,6 @@ class SignOffFactory(DjangoModelFactory):
 
 
 class PersonReadinessFactory(DjangoModelFactory):
-    """A readiness row as the engine writes it (tests of the engine itself compute rows instead)."""
-
     class Meta:
         model = PersonReadiness
 
@@ -83,7 +80,6 @@ class GateGrantFactory(DjangoModelFactory):
         model = GateGrant
 
     person = factory.SubFactory(PersonFactory)
-    # A gate of its own service: one gate per kind and service.
     gate = factory.SubFactory(GateFactory, service=factory.SubFactory(ServiceFactory))
     signoff = factory.SubFactory(SignOffFactory, person=factory.SelfAttribute("..person"))
     granted_at = factory.LazyFunction(timezone.now)
@@ -94,9 +90,8 @@ class GateExceptionFactory(DjangoModelFactory):
         model = GateException
 
     person = factory.SubFactory(PersonFactory)
-    # A gate of its own service: one gate per kind and service.
     gate = factory.SubFactory(GateFactory, service=factory.SubFactory(ServiceFactory))
-    reason = "Holiday cover while the renewal drill is booked."
+    reason = "Covering the holiday rota"
     requested_by = factory.SubFactory(UserFactory)
     approved_by = factory.SubFactory(UserFactory)
     starts_at = factory.LazyFunction(timezone.now)
@@ -110,7 +105,30 @@ class LRSConnectionFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"lrs-{n}")
     endpoint = "https://lrs.example.com/xAPI/"
     key = "portal"
-    secret_encrypted = factory.LazyFunction(lambda: secret_encrypt("s3cret-never-shown"))
+    secret_encrypted = "not-a-real-token"
+
+
+class ActorIdentityFactory(DjangoModelFactory):
+    class Meta:
+        model = ActorIdentity
+
+    kind = IdentityKind.MBOX
+    key = factory.Sequence(lambda n: f"mbox:mailto:actor{n}@example.com")
+    person = factory.SubFactory(PersonFactory)
+
+
+class StatementFactory(DjangoModelFactory):
+    class Meta:
+        model = Statement
+
+    statement_id = factory.LazyFunction(uuid.uuid4)
+    raw = "{}"
+    status = StatementStatus.RECORDED
+    identity = factory.SubFactory(ActorIdentityFactory)
+    verb_iri = "http://adlnet.gov/expapi/verbs/completed"
+    activity_iri = factory.Sequence(lambda n: f"https://readiness-portal.example/xapi/activities/content/c{n}")
+    timestamp = factory.LazyFunction(timezone.now)
+    stored = factory.LazyFunction(timezone.now)
 
 
 class LRSSyncRunFactory(DjangoModelFactory):
@@ -121,36 +139,12 @@ class LRSSyncRunFactory(DjangoModelFactory):
     started_at = factory.LazyFunction(timezone.now)
 
 
-class ActorIdentityFactory(DjangoModelFactory):
-    class Meta:
-        model = ActorIdentity
-
-    kind = IdentityKind.MBOX
-    key = factory.Sequence(lambda n: f"mbox:mailto:actor{n}@lrs.example.com")
-    person = factory.SubFactory(PersonFactory)
-
-
-class StatementFactory(DjangoModelFactory):
-    """A stored statement's columns; `raw` is a stand-in, as nothing here parses it again."""
-
-    class Meta:
-        model = Statement
-
-    statement_id = factory.LazyFunction(uuid.uuid4)
-    raw = factory.LazyAttribute(lambda o: f'{{"id": "{o.statement_id}"}}')
-    status = StatementStatus.ATTEMPT
-    identity = factory.SubFactory(ActorIdentityFactory)
-    verb_iri = "http://adlnet.gov/expapi/verbs/completed"
-    activity_iri = factory.Sequence(lambda n: f"https://readiness.example.com/scenarios/lab-{n}")
-    timestamp = factory.LazyFunction(timezone.now)
-    stored = factory.LazyFunction(timezone.now)
-
-
 class QuarantinedStatementFactory(DjangoModelFactory):
     class Meta:
         model = QuarantinedStatement
 
     statement_id = factory.LazyFunction(uuid.uuid4)
     raw = "{not json"
-    reason = "The statement is not valid JSON."
-    connection = factory.SubFactory(LRSConnectionFactory)
+    reason = "Not JSON: expecting property name at line 1 column 2."
+    run = factory.SubFactory(LRSSyncRunFactory)
+    connection = factory.SelfAttribute("run.connection")
