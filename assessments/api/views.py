@@ -266,7 +266,7 @@ class GateExceptionViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
 
 
 class StatementViewSet(ReadOnlyApiViewSet):
-    """xAPI statements stored from the LRSs, as received (`raw`) with the columns they are filtered on.
+    """xAPI statements stored from the LRSs, with the columns they are filtered on.
     Statements follow the person their actor is mapped to; those of unmapped actors are for L&D admins and
     integrations. Cursor-paginated, newest received first; the statement as received (`raw`) is on the detail."""
 
