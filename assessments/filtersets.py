@@ -4,9 +4,20 @@ from django_filters import rest_framework as filters
 
 from program.api.filters import DateTimeRangeFilter, IdFilter
 from program.choices import WorkingLanguage
+from roles.choices import GateKind
 
-from .choices import EvidenceSource, ScenarioKind, SignOffDecision
-from .models import Attempt, Scenario, SignOff
+from .choices import EvidenceSource, ReadinessStatus, ScenarioKind, SignOffDecision, StatementStatus
+from .models import (
+    Attempt,
+    GateException,
+    GateGrant,
+    LRSSyncRun,
+    PersonReadiness,
+    QuarantinedStatement,
+    Scenario,
+    SignOff,
+    Statement,
+)
 
 
 class ScenarioFilterSet(filters.FilterSet):
@@ -82,3 +93,75 @@ class SignOffFilterSet(PersonAttributesFilterSet):
             "signed_at",
             "expires_at",
         ]
+
+
+class PersonReadinessFilterSet(PersonAttributesFilterSet):
+    team = IdFilter(field_name="person__team_id", label="The person's current team")
+    standard = IdFilter(field_name="standard_id")
+    standard_version = IdFilter(field_name="standard_version_id")
+    status = filters.ChoiceFilter(choices=ReadinessStatus.choices)
+    expires_at = DateTimeRangeFilter()
+    computed_at = DateTimeRangeFilter()
+
+    class Meta:
+        model = PersonReadiness
+        fields = ["person", "role", "region", "shift", "language", "team", "standard", "standard_version", "status"]
+
+
+class GateGrantFilterSet(PersonAttributesFilterSet):
+    gate = IdFilter(field_name="gate_id")
+    kind = filters.ChoiceFilter(field_name="gate__kind", choices=GateKind.choices)
+    service = IdFilter(field_name="gate__service_id")
+    active = filters.BooleanFilter(field_name="removed_at", lookup_expr="isnull")
+    granted_at = DateTimeRangeFilter()
+
+    class Meta:
+        model = GateGrant
+        fields = ["person", "role", "region", "shift", "language", "gate", "kind", "service", "active"]
+
+
+class GateExceptionFilterSet(PersonAttributesFilterSet):
+    gate = IdFilter(field_name="gate_id")
+    kind = filters.ChoiceFilter(field_name="gate__kind", choices=GateKind.choices)
+    starts_at = DateTimeRangeFilter()
+    ends_at = DateTimeRangeFilter()
+
+    class Meta:
+        model = GateException
+        fields = ["person", "role", "region", "shift", "language", "gate", "kind"]
+
+
+class StatementFilterSet(filters.FilterSet):
+    person = IdFilter(field_name="identity__person_id")
+    connection = IdFilter(field_name="connection_id")
+    status = filters.ChoiceFilter(choices=StatementStatus.choices)
+    verb = filters.CharFilter(field_name="verb_iri")
+    activity = filters.CharFilter(field_name="activity_iri")
+    voided = filters.BooleanFilter(field_name="voided_at", lookup_expr="isnull", exclude=True)
+    stored = DateTimeRangeFilter()
+    timestamp = DateTimeRangeFilter()
+
+    class Meta:
+        model = Statement
+        fields = ["person", "connection", "status", "verb", "activity", "voided", "stored", "timestamp"]
+
+
+class QuarantinedStatementFilterSet(filters.FilterSet):
+    connection = IdFilter(field_name="connection_id")
+    run = IdFilter(field_name="run_id")
+    pending = filters.BooleanFilter(field_name="reprocessed_at", lookup_expr="isnull")
+    reason = filters.CharFilter(lookup_expr="icontains")
+    received_at = DateTimeRangeFilter()
+
+    class Meta:
+        model = QuarantinedStatement
+        fields = ["connection", "run", "pending", "reason", "received_at"]
+
+
+class LRSSyncRunFilterSet(filters.FilterSet):
+    connection = IdFilter(field_name="connection_id")
+    started_at = DateTimeRangeFilter()
+
+    class Meta:
+        model = LRSSyncRun
+        fields = ["connection", "kind", "trigger", "status", "started_at"]

@@ -93,7 +93,7 @@ def visible_through_people(user: User | AnonymousUser, queryset: QuerySet, *, vi
     The one rule for every record about a person (attempts, sign-offs, memberships, audit entries...): it
     follows `people_visible_to`, so pages and API apply the same visibility.
     """
-    if user_is_program_admin(user):
+    if user_reads_everyone(user):
         return queryset
     return queryset.filter(**{f"{via}__in": people_visible_to(user).values("pk")})
 

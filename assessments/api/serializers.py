@@ -5,7 +5,17 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from assessments.choices import EvidenceSource, SignOffDecision
-from assessments.models import Attempt, Scenario, SignOff
+from assessments.models import (
+    Attempt,
+    GateException,
+    GateGrant,
+    LRSSyncRun,
+    PersonReadiness,
+    QuarantinedStatement,
+    Scenario,
+    SignOff,
+    Statement,
+)
 from program.api.serializers import VisiblePersonField
 from roles.models import StandardVersion
 
@@ -123,3 +133,116 @@ class SignOffCreateSerializer(serializers.Serializer):
         if foreign:
             raise serializers.ValidationError({"evidence": [f"Attempts {foreign} are not this person's."]})
         return attrs
+
+
+class PersonReadinessSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PersonReadiness
+        fields = [
+            "id",
+            "person",
+            "standard",
+            "standard_version",
+            "status",
+            "criteria_met",
+            "needs_reassessment",
+            "unmet_criteria",
+            "reassess_criteria",
+            "criteria",
+            "signoff",
+            "expires_at",
+            "computed_at",
+        ]
+
+
+class GateGrantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GateGrant
+        fields = ["id", "person", "gate", "signoff", "granted_at", "expires_at", "removed_at", "removal_reason"]
+
+
+class GateExceptionSerializer(serializers.ModelSerializer):
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = GateException
+        fields = [
+            "id",
+            "person",
+            "gate",
+            "reason",
+            "requested_by",
+            "approved_by",
+            "starts_at",
+            "ends_at",
+            "ended_early_at",
+            "end_reason",
+            "created_at",
+        ]
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    """A stored statement's indexed columns; `raw` (the statement exactly as received) is on the detail."""
+
+    person = serializers.IntegerField(source="identity.person_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "statement_id",
+            "connection",
+            "status",
+            "person",
+            "verb_iri",
+            "activity_iri",
+            "registration",
+            "timestamp",
+            "stored",
+            "score_scaled",
+            "score_raw",
+            "score_min",
+            "score_max",
+            "success",
+            "completion",
+            "duration_seconds",
+            "role_key",
+            "service_key",
+            "rubric_version",
+            "extensions",
+            "voids_statement_id",
+            "voided_at",
+            "received_at",
+        ]
+
+
+class QuarantinedStatementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuarantinedStatement
+        fields = ["id", "statement_id", "raw", "reason", "connection", "run", "received_at", "reprocessed_at"]
+
+
+class LRSSyncRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LRSSyncRun
+        fields = [
+            "id",
+            "connection",
+            "kind",
+            "trigger",
+            "source",
+            "status",
+            "started_at",
+            "finished_at",
+            "pages",
+            "fetched",
+            "new",
+            "skipped",
+            "quarantined",
+            "attempts_created",
+            "voided",
+            "cursor_before",
+            "cursor_after",
+            "error",
+        ]

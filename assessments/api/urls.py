@@ -8,5 +8,11 @@ router = SimpleRouter()
 router.register("scenarios", views.ScenarioViewSet)
 router.register("attempts", views.AttemptViewSet)
 router.register("sign-offs", views.SignOffViewSet)
+router.register("readiness", views.PersonReadinessViewSet)
+router.register("gate-grants", views.GateGrantViewSet)
+router.register("gate-exceptions", views.GateExceptionViewSet)
+router.register("statements", views.StatementViewSet)
+router.register("quarantined-statements", views.QuarantinedStatementViewSet)
+router.register("lrs-sync-runs", views.LRSSyncRunViewSet)
 
 urlpatterns = router.urls

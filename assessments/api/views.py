@@ -3,8 +3,28 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework.exceptions import PermissionDenied
 
-from assessments.filtersets import AttemptFilterSet, ScenarioFilterSet, SignOffFilterSet
-from assessments.models import Attempt, Scenario, SignOff
+from assessments.filtersets import (
+    AttemptFilterSet,
+    GateExceptionFilterSet,
+    GateGrantFilterSet,
+    LRSSyncRunFilterSet,
+    PersonReadinessFilterSet,
+    QuarantinedStatementFilterSet,
+    ScenarioFilterSet,
+    SignOffFilterSet,
+    StatementFilterSet,
+)
+from assessments.models import (
+    Attempt,
+    GateException,
+    GateGrant,
+    LRSSyncRun,
+    PersonReadiness,
+    QuarantinedStatement,
+    Scenario,
+    SignOff,
+    Statement,
+)
 from assessments.services import attempt_record, signoff_create
 from program.api.pagination import cursor_pagination
 from program.api.viewsets import CsvExportMixin, ReadOnlyApiViewSet, ServiceCreateMixin
@@ -14,9 +34,15 @@ from program.selectors import person_for_user
 from .serializers import (
     AttemptRecordSerializer,
     AttemptSerializer,
+    GateExceptionSerializer,
+    GateGrantSerializer,
+    LRSSyncRunSerializer,
+    PersonReadinessSerializer,
+    QuarantinedStatementSerializer,
     ScenarioSerializer,
     SignOffCreateSerializer,
     SignOffSerializer,
+    StatementSerializer,
 )
 
 
@@ -116,3 +142,82 @@ class SignOffViewSet(CsvExportMixin, ServiceCreateMixin, ReadOnlyApiViewSet):
         if coach is None:
             raise PermissionDenied("Only a coach with a person record in the program can sign off.")
         return validated_data | {"coach": coach}
+
+
+class PersonReadinessViewSet(CsvExportMixin, ReadOnlyApiViewSet):
+    """Each person's readiness against their role's standard: status, unmet criteria with the reason for each,
+    criteria to re-assess after a version change, and when the sign-off expires."""
+
+    queryset = PersonReadiness.objects.all()
+    visibility = Visibility.through_person("person")
+    serializer_class = PersonReadinessSerializer
+    filterset_class = PersonReadinessFilterSet
+    scope_family = "readiness"
+    export_fields = {
+        "id": "id",
+        "person_id": "person_id",
+        "person_email": "person__email",
+        "team": "person__team__slug",
+        "role": "person__role__key",
+        "region": "person__region__code",
+        "shift": "person__shift__code",
+        "language": "person__working_language",
+        "standard_id": "standard_id",
+        "standard_version_id": "standard_version_id",
+        "status": "status",
+        "criteria_met": "criteria_met",
+        "needs_reassessment": "needs_reassessment",
+        "expires_at": "expires_at",
+        "computed_at": "computed_at",
+    }
+
+
+class GateGrantViewSet(ReadOnlyApiViewSet):
+    """Gates a person holds (or held): granted by a current sign-off, removed with a reason."""
+
+    queryset = GateGrant.objects.all()
+    visibility = Visibility.through_person("person")
+    serializer_class = GateGrantSerializer
+    filterset_class = GateGrantFilterSet
+    scope_family = "gates"
+
+
+class GateExceptionViewSet(ReadOnlyApiViewSet):
+    """Time-boxed exceptions to gates, each with a reason and an approver who is not the requester."""
+
+    queryset = GateException.objects.select_related("requested_by", "approved_by")
+    visibility = Visibility.through_person("person")
+    serializer_class = GateExceptionSerializer
+    filterset_class = GateExceptionFilterSet
+    scope_family = "gates"
+
+
+class StatementViewSet(ReadOnlyApiViewSet):
+    """xAPI statements kept from the LRS (indexed columns); cursor-paginated, newest stored first."""
+
+    queryset = Statement.objects.select_related("identity")
+    visibility = Visibility.through_person("identity__person")
+    serializer_class = StatementSerializer
+    filterset_class = StatementFilterSet
+    pagination_class = cursor_pagination("-stored", "-id")
+    scope_family = "evidence"
+
+
+class QuarantinedStatementViewSet(ReadOnlyApiViewSet):
+    """Statements the portal could not accept, kept exactly as received with a readable reason."""
+
+    queryset = QuarantinedStatement.objects.all()
+    visibility = Visibility.program_admins()
+    serializer_class = QuarantinedStatementSerializer
+    filterset_class = QuarantinedStatementFilterSet
+    scope_family = "evidence"
+
+
+class LRSSyncRunViewSet(ReadOnlyApiViewSet):
+    """Every LRS sync and import run: pages, new, skipped, quarantined, attempts made, error."""
+
+    queryset = LRSSyncRun.objects.all()
+    visibility = Visibility.program_admins()
+    serializer_class = LRSSyncRunSerializer
+    filterset_class = LRSSyncRunFilterSet
+    scope_family = "evidence"

@@ -42,3 +42,11 @@ class Visibility:
             lambda user, queryset: queryset if selectors.user_reads_org_aggregates(user) else queryset.none(),
             "L&D admins and managers",
         )
+
+    @classmethod
+    def program_admins(cls) -> "Visibility":
+        """Operational records of the program (LRS sync runs, quarantine): L&D admins and integrations."""
+        return cls(
+            lambda user, queryset: queryset if selectors.user_reads_everyone(user) else queryset.none(),
+            "L&D admins and integrations",
+        )

@@ -10,7 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from program.models import Person
-from tests.assessments.factories import AttemptFactory, ScenarioFactory, SignOffFactory
+from tests.assessments.factories import (
+    AttemptFactory,
+    GateExceptionFactory,
+    GateGrantFactory,
+    LRSSyncRunFactory,
+    PersonReadinessFactory,
+    QuarantinedStatementFactory,
+    ScenarioFactory,
+    SignOffFactory,
+    StatementFactory,
+)
 from tests.content.factories import ContentItemFactory, ContentVersionFactory, RefreshTicketFactory
 from tests.equity.factories import EquityAuditFactory, EquityFindingFactory
 from tests.program.factories import (
@@ -38,6 +48,7 @@ EVERYONE = "everyone"  # the program's definition: any signed-in user
 PERSON = "person"  # about a person: self, coach, manager (teams and below), L&D admins
 TEAM = "team"  # teams: members, managers (and below), L&D admins
 AGGREGATES = "aggregates"  # org-wide aggregates: L&D admins and managers
+ADMINS = "admins"  # operational records (LRS runs, quarantine): L&D admins and integrations only
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,57 @@ CASES = [
     ),
 ]
 
+CASES += [
+    ResourceCase(
+        "assessments-api:personreadiness",
+        "readiness",
+        PERSON,
+        lambda org, p: PersonReadinessFactory(person=p),
+        "standard_version",
+        lambda o: o.standard_version_id,
+    ),
+    ResourceCase(
+        "assessments-api:gategrant",
+        "gates",
+        PERSON,
+        lambda org, p: GateGrantFactory(person=p),
+        "gate",
+        lambda o: o.gate_id,
+    ),
+    ResourceCase(
+        "assessments-api:gateexception",
+        "gates",
+        PERSON,
+        lambda org, p: GateExceptionFactory(person=p),
+        "gate",
+        lambda o: o.gate_id,
+    ),
+    ResourceCase(
+        "assessments-api:statement",
+        "evidence",
+        PERSON,
+        lambda org, p: StatementFactory(identity__person=p),
+        "activity",
+        lambda o: o.activity_iri,
+    ),
+    ResourceCase(
+        "assessments-api:quarantinedstatement",
+        "evidence",
+        ADMINS,
+        lambda org, p: QuarantinedStatementFactory(),
+        "run",
+        lambda o: o.run_id,
+    ),
+    ResourceCase(
+        "assessments-api:lrssyncrun",
+        "evidence",
+        ADMINS,
+        lambda org, p: LRSSyncRunFactory(),
+        "connection",
+        lambda o: o.connection_id,
+    ),
+]
+
 # Routes other than list/detail, each with the test that covers it (test_coverage.py checks both ways).
 ACTION_TESTS = {
     "program-api:person-list POST": "tests.api.test_writes.test_person_join_calls_the_service",
@@ -210,4 +272,5 @@ ACTION_TESTS = {
     "assessments-api:attempt-export": "tests.api.test_exports.test_attempt_export_is_filtered_csv",
     "assessments-api:signoff-list POST": "tests.api.test_writes.test_signoff_by_own_coach",
     "assessments-api:signoff-export": "tests.api.test_exports.test_signoff_export_follows_visibility",
+    "assessments-api:personreadiness-export": "tests.api.test_exports.test_readiness_export_is_filtered_csv",
 }

@@ -32,6 +32,21 @@ def test_attempt_export_is_filtered_csv(org, admin_api):
     assert bad.status_code == 400
 
 
+def test_readiness_export_is_filtered_csv(org, admin_api, coach_user):
+    from tests.assessments.factories import PersonReadinessFactory
+
+    ready = PersonReadinessFactory(person=org.learner, status="ready_for_signoff")
+    PersonReadinessFactory(person=org.stranger, status="ready_for_signoff")
+    PersonReadinessFactory(person=org.coach, status="in_progress")
+    url = reverse("assessments-api:personreadiness-export")
+    rows = read_csv(admin_api.get(url, {"status": "ready_for_signoff", "team": org.team_a.pk}))
+    assert [row["id"] for row in rows] == [str(ready.pk)]
+    assert (rows[0]["person_email"], rows[0]["status"]) == (org.learner.email, "ready_for_signoff")
+    coach_rows = read_csv(client_for(coach_user).get(url))
+    assert {row["person_email"] for row in coach_rows} == {org.learner.email, org.coach.email}
+    assert admin_api.get(url, {"status": "bogus"}).status_code == 400
+
+
 def test_signoff_export_follows_visibility(org, coach_user):
     own = SignOffFactory(person=org.learner, coach=org.coach)
     SignOffFactory(person=org.stranger, coach=org.other_coach)

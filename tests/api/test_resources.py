@@ -9,7 +9,7 @@ from django.urls import reverse
 from program.choices import ApiScope
 
 from .conftest import client_for, token_client
-from .resources import AGGREGATES, CASES, EVERYONE, PERSON, TEAM
+from .resources import ADMINS, AGGREGATES, CASES, EVERYONE, PERSON, TEAM
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,7 @@ def rightful_and_wrong_viewers(case, org, users):
         TEAM: ([manager], [manager, learner]),
         AGGREGATES: ([manager], [learner, coach]),
         EVERYONE: ([learner, coach, manager], []),
+        ADMINS: ([], [learner, coach, manager]),
     }[case.visibility]
 
 
