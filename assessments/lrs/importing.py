@@ -7,6 +7,7 @@ transaction with the run's counters, so an interrupted import re-run skips what 
 import itertools
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import ijson
@@ -15,7 +16,16 @@ from django.utils import timezone
 
 from ..choices import EvidenceSource, SyncRunKind, SyncRunStatus, SyncTrigger
 from ..models import LRSSyncRun
-from .ingest import Incoming, IngestResult, incoming_from_data, incoming_from_text, statements_ingest
+from .bulk import commit_unflushed
+from .ingest import (
+    Incoming,
+    IngestResult,
+    PreparedBatch,
+    incoming_from_data,
+    incoming_from_text,
+    statements_ingest,
+    statements_prepare,
+)
 from .sync import RUN_COUNTERS
 
 logger = logging.getLogger(__name__)
@@ -31,18 +41,24 @@ def statements_import(
     run = LRSSyncRun.objects.create(
         kind=SyncRunKind.IMPORT, trigger=SyncTrigger.COMMAND, source=str(path)[:500], started_at=timezone.now()
     )
-    with open(path, "rb") as stream:
+    with open(path, "rb") as stream, ThreadPoolExecutor(max_workers=1, thread_name_prefix="lrs-parse") as parser:
         try:
             items = _json_array(stream) if _first_character(stream) == b"[" else _ndjson(stream)
-            while batch := list(itertools.islice(items, batch_size)):
+            # Read and parse the next batch while the database writes this one: psycopg releases the GIL while it
+            # waits, so the two overlap. Batches are still stored one after another, in file order.
+            upcoming = parser.submit(_batch_read, items, stream, batch_size)
+            while (batch := upcoming.result())[0].fetched:
+                prepared, position = batch
+                upcoming = parser.submit(_batch_read, items, stream, batch_size)
                 with transaction.atomic():
-                    result = statements_ingest(batch, run=run, evidence_source=EvidenceSource.IMPORT)
+                    commit_unflushed()
+                    result = statements_ingest(prepared, run=run, evidence_source=EvidenceSource.IMPORT)
                     run.pages += 1
                     for counter in RUN_COUNTERS:
                         setattr(run, counter, getattr(run, counter) + getattr(result, counter))
                     run.save(update_fields=["pages", *RUN_COUNTERS])
                 if progress:
-                    progress(result, stream.tell())
+                    progress(result, position)
                 reset_queries()  # with DEBUG on, Django keeps every query: memory would grow with the run
             run.status = SyncRunStatus.SUCCEEDED
         except ijson.JSONError as error:
@@ -52,6 +68,11 @@ def statements_import(
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "error", "finished_at"])
     return run
+
+
+def _batch_read(items: Iterator[Incoming], stream, batch_size: int) -> tuple[PreparedBatch, int]:
+    """The next batch, parsed (empty at the end of the file), and the byte position after it for the progress."""
+    return statements_prepare(itertools.islice(items, batch_size)), stream.tell()
 
 
 def _first_character(stream) -> bytes:

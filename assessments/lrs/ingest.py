@@ -58,9 +58,48 @@ def incoming_from_text(text: str) -> Incoming:
         return Incoming(data=None, raw=text, error=f"not valid JSON: {error}")
 
 
+@dataclass
+class PreparedBatch:
+    """A batch parsed and validated, before any query: the parsing half of the ingest, which needs no database,
+    so it can run in a thread while the database writes the previous batch (see `statements_prepare`)."""
+
+    fetched: int = 0
+    skipped: int = 0
+    latest_stored: datetime.datetime | None = None
+    parsed: dict = field(default_factory=dict)
+    rejected: list = field(default_factory=list)
+
+
+def statements_prepare(incoming: Iterable[Incoming], *, connection: LRSConnection | None = None) -> PreparedBatch:
+    """Parse and validate a batch (no queries). Statements keep their order; the same id twice: the first wins."""
+    batch = PreparedBatch()
+    now = timezone.now()
+    parsed = batch.parsed
+    for item in incoming:
+        batch.fetched += 1
+        try:
+            if item.error:
+                raise StatementRejected(item.error)
+            statement = statement_parse(item.data, item.raw, received_at=now)
+        except StatementRejected as error:
+            batch.rejected.append(
+                QuarantinedStatement(
+                    statement_id=_statement_id_of(item.data), raw=item.raw, reason=str(error), connection=connection
+                )
+            )
+            continue
+        if statement.stored and (batch.latest_stored is None or statement.stored > batch.latest_stored):
+            batch.latest_stored = statement.stored
+        if statement.statement_id in parsed:
+            batch.skipped += 1
+        else:
+            parsed[statement.statement_id] = statement
+    return batch
+
+
 @transaction.atomic
 def statements_ingest(
-    incoming: Iterable[Incoming],
+    incoming: Iterable[Incoming] | PreparedBatch,
     *,
     connection: LRSConnection | None = None,
     run: LRSSyncRun | None = None,
@@ -70,30 +109,13 @@ def statements_ingest(
     """Store a batch of statements exactly once each; quarantine the ones that break a rule, with the reason.
 
     Already stored ids are skipped, so a page read twice (overlap, re-run `more`) changes nothing. A statement
-    already in the quarantine is skipped too, unless `reprocessing` it.
+    already in the quarantine is skipped too, unless `reprocessing` it. `incoming` may be already prepared.
     """
-    result = IngestResult()
+    batch = incoming if isinstance(incoming, PreparedBatch) else statements_prepare(incoming, connection=connection)
+    result = IngestResult(fetched=batch.fetched, skipped=batch.skipped, latest_stored=batch.latest_stored)
     now = timezone.now()
-    parsed: dict[uuid.UUID, ParsedStatement] = {}
-    rejected: list[QuarantinedStatement] = []
-    for item in incoming:
-        result.fetched += 1
-        statement_id = _statement_id_of(item.data)
-        try:
-            if item.error:
-                raise StatementRejected(item.error)
-            statement = statement_parse(item.data, item.raw, received_at=now)
-        except StatementRejected as error:
-            rejected.append(
-                QuarantinedStatement(statement_id=statement_id, raw=item.raw, reason=str(error), connection=connection)
-            )
-            continue
-        if statement.stored and (result.latest_stored is None or statement.stored > result.latest_stored):
-            result.latest_stored = statement.stored
-        if statement.statement_id in parsed:
-            result.skipped += 1  # the same id twice in one batch: the first wins
-        else:
-            parsed[statement.statement_id] = statement
+    parsed: dict[uuid.UUID, ParsedStatement] = batch.parsed
+    rejected: list[QuarantinedStatement] = batch.rejected
 
     already_stored = values_present(Statement, "statement_id", list(parsed))
     known = set(already_stored)

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from ..choices import SinceMode, SyncRunKind, SyncRunStatus, SyncTrigger
 from ..models import LRSConnection, LRSSyncRun
+from .bulk import commit_unflushed
 from .client import LRSClient
 from .crypto import secret_decrypt
-from .ingest import IngestResult, incoming_from_data, statements_ingest
+from .ingest import IngestResult, incoming_from_data, statements_ingest, statements_prepare
 
 logger = logging.getLogger(__name__)
 LEASE = datetime.timedelta(minutes=10)
@@ -101,15 +102,18 @@ def _pages_sync(connection: LRSConnection, run: LRSSyncRun, token: str, progress
         ) as client,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="lrs-fetch") as fetcher,
     ):
-        page = client.first_page(since=since, limit=connection.page_size)
+        page, prepared = _page_prepared(client.first_page(since=since, limit=connection.page_size), connection)
         while page is not None:
-            # Fetch the next page while this one is stored: the sync then costs about the slower of the two,
-            # not their sum. An empty page ends the run even if `more` is not empty (some LRSs always send one).
-            next_page = fetcher.submit(client.next_page, page) if page.statements else None
+            # Fetch and parse the next page while this one is stored: the sync then costs about the slower of the
+            # two, not their sum. An empty page ends the run even if `more` is not empty (some LRSs always send one).
+            upcoming = (
+                fetcher.submit(lambda current=page: _page_prepared(client.next_page(current), connection))
+                if page.statements
+                else None
+            )
             with transaction.atomic():
-                result = statements_ingest(
-                    [incoming_from_data(statement) for statement in page.statements], connection=connection, run=run
-                )
+                commit_unflushed()
+                result = statements_ingest(prepared, connection=connection, run=run)
                 run.cursor_after = _cursor_advance(connection.pk, token, result.latest_stored, page.consistent_through)
                 run.pages += 1
                 for counter in RUN_COUNTERS:
@@ -118,7 +122,15 @@ def _pages_sync(connection: LRSConnection, run: LRSSyncRun, token: str, progress
             if progress:
                 progress(result)
             reset_queries()  # with DEBUG on, Django keeps every query: memory would grow with the run
-            page = next_page.result() if next_page else None
+            page, prepared = upcoming.result() if upcoming else (None, None)
+
+
+def _page_prepared(page, connection: LRSConnection) -> tuple:
+    """A fetched page and its statements parsed (no queries, so it can run in the fetch thread)."""
+    if page is None:
+        return None, None
+    incoming = (incoming_from_data(statement) for statement in page.statements)
+    return page, statements_prepare(incoming, connection=connection)
 
 
 def _cursor_advance(

@@ -156,7 +156,6 @@ class Statement(models.Model):
             models.Index(fields=["verb_iri"], name="statement_verb_idx"),
             models.Index(fields=["timestamp"], name="statement_timestamp_idx"),
             models.Index(fields=["stored"], name="statement_stored_idx"),
-            models.Index(fields=["registration"], name="statement_registration_idx"),
             models.Index(
                 fields=["voids_statement_id"],
                 condition=Q(voids_statement_id__isnull=False),

@@ -5,8 +5,10 @@ import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from assessments.choices import EvidenceSource, StatementStatus, SyncRunKind, SyncRunStatus
+from assessments.lrs.bulk import rows_insert
 from assessments.lrs.importing import statements_import
 from assessments.lrs.profile import scenario_activity_iri
 from assessments.models import Attempt, LRSSyncRun, QuarantinedStatement, Statement
@@ -96,3 +98,29 @@ def test_queries_per_batch_do_not_grow_with_the_batch(tmp_path, django_assert_ma
 
     queries_for(1)  # creates the learner's identity
     assert queries_for(10) == queries_for(300)
+
+
+def test_bulk_insert_skips_a_row_another_writer_stored_meanwhile():
+    """The fast path COPYs straight into the table; a row stored by a concurrent writer after the caller's
+    dedupe makes it fall back to inserting only what is new, in the same transaction."""
+
+    def row(statement_id, raw):
+        return {
+            "statement_id": statement_id,
+            "raw": raw,
+            "status": StatementStatus.RECORDED,
+            "verb_iri": "http://adlnet.gov/expapi/verbs/completed",
+            "activity_iri": "",
+            "role_key": "sre",
+            "service_key": "",
+            "timestamp": "2026-11-20T10:00:00+00:00",
+            "extensions": {"role": "sre"},
+        }
+
+    first, second = uuid.uuid4(), uuid.uuid4()
+    rows_insert(Statement, [row(first, "first")], conflict_column="statement_id")
+    with transaction.atomic():
+        rows_insert(Statement, [row(first, "again"), row(second, "second")], conflict_column="statement_id")
+        assert Statement.objects.count() == 2  # the transaction goes on after the conflict
+    assert dict(Statement.objects.values_list("statement_id", "raw")) == {first: "first", second: "second"}
+    assert Statement.objects.get(statement_id=second).extensions == {"role": "sre"}
