@@ -11,6 +11,7 @@ from roles.choices import GateKind
 from .choices import (
     EvidenceSource,
     IdentityKind,
+    MappingProfile,
     ReadinessStatus,
     ScenarioKind,
     SignOffDecision,
@@ -24,6 +25,7 @@ from .models import (
     Attempt,
     GateException,
     GateGrant,
+    LRSConnection,
     LRSSyncRun,
     PersonReadiness,
     QuarantinedStatement,
@@ -230,6 +232,16 @@ class ActorIdentityFilterSet(filters.FilterSet):
     class Meta:
         model = ActorIdentity
         fields = ["mapped", "person", "kind", "key"]
+
+
+class LRSConnectionFilterSet(filters.FilterSet):
+    name = filters.CharFilter()
+    enabled = filters.BooleanFilter()
+    mapping_profile = filters.ChoiceFilter(choices=MappingProfile.choices)
+
+    class Meta:
+        model = LRSConnection
+        fields = ["name", "enabled", "mapping_profile"]
 
 
 class LRSSyncRunFilterSet(filters.FilterSet):

@@ -32,6 +32,8 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("roles", "*"): ("view",),
         ("assessments", "attempt"): ("view",),
         ("assessments", "signoff"): ("view",),
+        # A manager approves (and ends early) time-boxed gate exceptions for their people.
+        ("assessments", "gateexception"): ("view", "add", "change"),
         ("equity", "*"): ("view",),
     },
     LEARNER_GROUP: {

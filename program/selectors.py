@@ -18,18 +18,26 @@ def person_for_user(user: User | AnonymousUser) -> Person | None:
     return Person.objects.filter(user=user).select_related("role", "team", "region", "shift").first()
 
 
+def _group_names(user: User) -> frozenset[str]:
+    """The login's group names, read once per user object (one query), like Django's own permission cache:
+    a page or an API call asks who the caller is several times."""
+    if not hasattr(user, "_program_group_names"):
+        user._program_group_names = frozenset(user.groups.values_list("name", flat=True))
+    return user._program_group_names
+
+
 def user_is_program_admin(user: User | AnonymousUser) -> bool:
     """Superusers and members of the L&D admin group see and manage everything."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name=LD_ADMIN_GROUP).exists()
+    return user.is_superuser or LD_ADMIN_GROUP in _group_names(user)
 
 
 def user_reads_everyone(user: User | AnonymousUser) -> bool:
     """L&D admins, and integrations (BI, HR, deploy tools) whose tokens' scopes then limit what they read."""
     if user_is_program_admin(user):
         return True
-    return user.is_authenticated and user.is_active and user.groups.filter(name=INTEGRATION_GROUP).exists()
+    return user.is_authenticated and user.is_active and INTEGRATION_GROUP in _group_names(user)
 
 
 def team_ids_with_descendants(root_ids: set[int]) -> set[int]:

@@ -198,7 +198,11 @@ REST_FRAMEWORK = {
         "program.api.permissions.TokenHasScope",
         "program.api.permissions.WritesNeedModelPermission",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "program.api.renderers.FastJsonRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["program.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "program.api.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "program.api.schema.ApiAutoSchema",

@@ -5,6 +5,7 @@ LRS connections are only ever named by id and name: their key and secret never l
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments.choices import EvidenceSource, SignOffDecision
@@ -13,6 +14,7 @@ from assessments.models import (
     Attempt,
     GateException,
     GateGrant,
+    LRSConnection,
     LRSSyncRun,
     PersonReadiness,
     QuarantinedStatement,
@@ -20,11 +22,12 @@ from assessments.models import (
     SignOff,
     Statement,
 )
+from program.api.model_serializer import ModelSerializer
 from program.api.serializers import VisiblePersonField
 from roles.models import Gate, StandardVersion
 
 
-class ScenarioSerializer(serializers.ModelSerializer):
+class ScenarioSerializer(ModelSerializer):
     class Meta:
         model = Scenario
         fields = [
@@ -45,7 +48,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
         ]
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class AttemptSerializer(ModelSerializer):
     class Meta:
         model = Attempt
         fields = [
@@ -72,7 +75,7 @@ class AttemptSerializer(serializers.ModelSerializer):
         ]
 
 
-class AttemptRecordSerializer(serializers.ModelSerializer):
+class AttemptRecordSerializer(ModelSerializer):
     """Input of `assessments.services.attempt_record`; the number, team and pass are decided by the service."""
 
     person = VisiblePersonField()
@@ -101,7 +104,7 @@ class AttemptRecordSerializer(serializers.ModelSerializer):
         ]
 
 
-class SignOffSerializer(serializers.ModelSerializer):
+class SignOffSerializer(ModelSerializer):
     class Meta:
         model = SignOff
         fields = [
@@ -151,9 +154,15 @@ class UnmetCriterionSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="What is missing, in words a learner understands.")
 
 
-class PersonReadinessSerializer(serializers.ModelSerializer):
-    standard_version_number = serializers.IntegerField(source="standard_version.number", read_only=True)
-    unmet_criteria = UnmetCriterionSerializer(many=True, read_only=True)
+@extend_schema_field(UnmetCriterionSerializer(many=True))
+class UnmetCriteriaField(serializers.JSONField):
+    """The readiness engine stores unmet criteria in exactly UnmetCriterionSerializer's shape, so they are
+    passed through as stored (a nested serializer per row doubled the readiness list's cost)."""
+
+
+class PersonReadinessSerializer(ModelSerializer):
+    standard_version_number = serializers.IntegerField(read_only=True)
+    unmet_criteria = UnmetCriteriaField(read_only=True)
     reassess_criteria = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text="Keys of the criteria to (re-)assess."
     )
@@ -178,7 +187,7 @@ class PersonReadinessSerializer(serializers.ModelSerializer):
         ]
 
 
-class GateGrantSerializer(serializers.ModelSerializer):
+class GateGrantSerializer(ModelSerializer):
     kind = serializers.CharField(source="gate.kind", read_only=True)
     service = serializers.IntegerField(source="gate.service_id", read_only=True, allow_null=True)
 
@@ -198,7 +207,7 @@ class GateGrantSerializer(serializers.ModelSerializer):
         ]
 
 
-class GateExceptionSerializer(serializers.ModelSerializer):
+class GateExceptionSerializer(ModelSerializer):
     kind = serializers.CharField(source="gate.kind", read_only=True)
     service = serializers.IntegerField(source="gate.service_id", read_only=True, allow_null=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
@@ -244,7 +253,7 @@ class GateExceptionEndSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Why it ends before its end date.")
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(ModelSerializer):
     """A stored statement's indexed columns; `raw` (the statement exactly as received) is on the detail."""
 
     person = serializers.IntegerField(
@@ -288,13 +297,13 @@ class StatementDetailSerializer(StatementSerializer):
         fields = [*StatementSerializer.Meta.fields, "raw"]
 
 
-class QuarantinedStatementSerializer(serializers.ModelSerializer):
+class QuarantinedStatementSerializer(ModelSerializer):
     class Meta:
         model = QuarantinedStatement
         fields = ["id", "statement_id", "reason", "connection", "run", "received_at", "reprocessed_at", "raw"]
 
 
-class ActorIdentitySerializer(serializers.ModelSerializer):
+class ActorIdentitySerializer(ModelSerializer):
     waiting_statements = serializers.IntegerField(
         read_only=True, help_text="Statements held back until this identity is mapped to a person."
     )
@@ -304,7 +313,34 @@ class ActorIdentitySerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "key", "display_name", "person", "first_seen_at", "mapped_at", "waiting_statements"]
 
 
-class LRSSyncRunSerializer(serializers.ModelSerializer):
+class ActorIdentityMapSerializer(serializers.Serializer):
+    """Input of `identity_map`: the person this xAPI actor is."""
+
+    person = VisiblePersonField(help_text="The person's id.")
+
+
+class LRSConnectionSerializer(ModelSerializer):
+    """An LRS the portal pulls from, its schedule and cursor; the key and secret never leave the admin."""
+
+    class Meta:
+        model = LRSConnection
+        fields = [
+            "id",
+            "name",
+            "endpoint",
+            "page_size",
+            "sync_interval_minutes",
+            "mapping_profile",
+            "since_mode",
+            "overlap_seconds",
+            "enabled",
+            "cursor_stored",
+            "last_sync_started_at",
+            "created_at",
+        ]
+
+
+class LRSSyncRunSerializer(ModelSerializer):
     connection_name = serializers.CharField(source="connection.name", read_only=True, allow_null=True)
 
     class Meta:

@@ -14,6 +14,7 @@ router.register("gate-exceptions", views.GateExceptionViewSet)
 router.register("statements", views.StatementViewSet)
 router.register("quarantined-statements", views.QuarantinedStatementViewSet)
 router.register("actor-identities", views.ActorIdentityViewSet)
+router.register("lrs-connections", views.LRSConnectionViewSet)
 router.register("lrs-sync-runs", views.LRSSyncRunViewSet)
 
 urlpatterns = router.urls

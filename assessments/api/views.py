@@ -2,7 +2,7 @@
 grants and exceptions (create, end), and the LRS records: statements, quarantine (re-process), actor identities
 and sync runs."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -14,6 +14,7 @@ from assessments.filtersets import (
     AttemptFilterSet,
     GateExceptionFilterSet,
     GateGrantFilterSet,
+    LRSConnectionFilterSet,
     LRSSyncRunFilterSet,
     PersonReadinessFilterSet,
     QuarantinedStatementFilterSet,
@@ -22,11 +23,13 @@ from assessments.filtersets import (
     StatementFilterSet,
 )
 from assessments.lrs.quarantine import quarantine_reprocess
+from assessments.lrs.review import identity_map
 from assessments.models import (
     ActorIdentity,
     Attempt,
     GateException,
     GateGrant,
+    LRSConnection,
     LRSSyncRun,
     PersonReadiness,
     QuarantinedStatement,
@@ -47,6 +50,7 @@ from program.api.visibility import Visibility
 from program.selectors import person_for_user
 
 from .serializers import (
+    ActorIdentityMapSerializer,
     ActorIdentitySerializer,
     AttemptRecordSerializer,
     AttemptSerializer,
@@ -54,6 +58,7 @@ from .serializers import (
     GateExceptionEndSerializer,
     GateExceptionSerializer,
     GateGrantSerializer,
+    LRSConnectionSerializer,
     LRSSyncRunSerializer,
     PersonReadinessSerializer,
     QuarantinedStatementSerializer,
@@ -183,7 +188,8 @@ class PersonReadinessViewSet(CsvExportMixin, ReadOnlyApiViewSet):
     the unmet criteria with the reason for each, and when the sign-off expires. Computed by the readiness
     engine whenever evidence, a sign-off or a standard changes."""
 
-    queryset = PersonReadiness.objects.select_related("standard_version")
+    # The version's number is all a row shows of it: one column, not a second model per row.
+    queryset = PersonReadiness.objects.annotate(standard_version_number=F("standard_version__number"))
     visibility = Visibility.through_person("person")
     serializer_class = PersonReadinessSerializer
     filterset_class = PersonReadinessFilterSet
@@ -313,6 +319,27 @@ class ActorIdentityViewSet(ReadOnlyApiViewSet):
     visibility = Visibility.through_person("person")
     serializer_class = ActorIdentitySerializer
     filterset_class = ActorIdentityFilterSet
+    scope_family = "evidence"
+
+    @extend_schema(request=ActorIdentityMapSerializer, responses={200: ActorIdentitySerializer})
+    @action(detail=True, methods=["post"], url_path="map")
+    def map_to_person(self, request, pk=None):
+        """Say which person this actor is (`identity_map`, audited): the statements it held back become
+        attempts now, or go to the quarantine with a reason. Needs change permission on identities."""
+        serializer = ActorIdentityMapSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        identity_map(identity=self.get_object(), person=serializer.validated_data["person"], actor=request.user)
+        return Response(ActorIdentitySerializer(self.get_queryset().get(pk=pk)).data)
+
+
+class LRSConnectionViewSet(ReadOnlyApiViewSet):
+    """The LRSs the portal pulls statements from: endpoint, schedule, mapping profile and cursor. Set up,
+    changed and synced in the admin (or `manage.py lrs_connection`); credentials are never shown."""
+
+    queryset = LRSConnection.objects.all()
+    visibility = Visibility.program_admins()
+    serializer_class = LRSConnectionSerializer
+    filterset_class = LRSConnectionFilterSet
     scope_family = "evidence"
 
 

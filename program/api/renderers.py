@@ -1,9 +1,12 @@
-"""CSV as a negotiable format, so `Accept: text/csv` reaches the export views (and their errors render)."""
+"""Renderers: JSON through orjson, and CSV as a negotiable format, so `Accept: text/csv` reaches the export
+views (and their errors render)."""
 
 import csv
 import io
 
-from rest_framework.renderers import BaseRenderer
+import orjson
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.utils import encoders
 
 
 class CsvRenderer(BaseRenderer):
@@ -21,3 +24,20 @@ class CsvRenderer(BaseRenderer):
             for message in messages if isinstance(messages, list) else [messages]:
                 writer.writerow([field, message])
         return buffer.getvalue().encode(self.charset)
+
+
+class FastJsonRenderer(JSONRenderer):
+    """DRF's JSON, encoded by orjson: the same bytes for what serializers return, in a fraction of the time.
+
+    Whatever orjson does not encode itself (Decimal, lazy strings, and datetimes, passed through so they keep
+    DRF's format) goes to DRF's own encoder; a client asking for `indent` gets DRF's renderer as before.
+    """
+
+    _drf_encoder = encoders.JSONEncoder()
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type or "", renderer_context or {}):
+            return super().render(data, accepted_media_type, renderer_context)
+        return orjson.dumps(data, default=self._drf_encoder.default, option=orjson.OPT_PASSTHROUGH_DATETIME)

@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from program.api.model_serializer import ModelSerializer
 from program.models import AuditEntry, Person, Region, Service, Shift, Team, TeamMembership
 from program.selectors import people_visible_to
 
@@ -16,31 +17,31 @@ class VisiblePersonField(serializers.PrimaryKeyRelatedField):
         return people_visible_to(self.context["request"].user)
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "code", "name"]
 
 
-class ShiftSerializer(serializers.ModelSerializer):
+class ShiftSerializer(ModelSerializer):
     class Meta:
         model = Shift
         fields = ["id", "code", "name", "starts_at_hour_utc"]
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(ModelSerializer):
     class Meta:
         model = Team
         fields = ["id", "slug", "name", "parent", "manager"]
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceSerializer(ModelSerializer):
     class Meta:
         model = Service
         fields = ["id", "slug", "name", "team", "criticality", "on_checkout_path", "checkout_path_position"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     language = serializers.CharField(source="working_language", read_only=True)
     has_login = serializers.SerializerMethodField()
 
@@ -66,7 +67,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return person.user_id is not None
 
 
-class PersonJoinSerializer(serializers.ModelSerializer):
+class PersonJoinSerializer(ModelSerializer):
     """Input of `program.services.person_join`: a new person on a team, opening their first membership."""
 
     manager = VisiblePersonField(required=False, allow_null=True)
@@ -101,13 +102,13 @@ class PersonMoveTeamSerializer(serializers.Serializer):
     on_date = serializers.DateField(required=False, help_text="Defaults to today.")
 
 
-class TeamMembershipSerializer(serializers.ModelSerializer):
+class TeamMembershipSerializer(ModelSerializer):
     class Meta:
         model = TeamMembership
         fields = ["id", "person", "team", "role", "started_on", "ended_on"]
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None, allow_null=True, read_only=True)
 
     class Meta:

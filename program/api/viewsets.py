@@ -20,10 +20,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from .renderers import CsvRenderer
+from .renderers import CsvRenderer, FastJsonRenderer
 from .visibility import Visibility
 
 EXPORT_CHUNK_SIZE = 2000
@@ -98,7 +97,7 @@ class CsvExportMixin:
         filters=True,
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV with a header row.")},
     )
-    @action(detail=False, methods=["get"], url_path="export", renderer_classes=[JSONRenderer, CsvRenderer])
+    @action(detail=False, methods=["get"], url_path="export", renderer_classes=[FastJsonRenderer, CsvRenderer])
     def export(self, request, *args, **kwargs):
         """Every row the list would return (same filters, same visibility), as a streamed CSV file."""
         queryset = self.filter_queryset(self.get_queryset()).order_by("pk")

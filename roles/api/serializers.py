@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from program.api.model_serializer import ModelSerializer
 from roles.models import (
     Criterion,
     Gate,
@@ -15,13 +16,13 @@ from roles.models import (
 )
 
 
-class RoleSerializer(serializers.ModelSerializer):
+class RoleSerializer(ModelSerializer):
     class Meta:
         model = Role
         fields = ["id", "key", "name", "description"]
 
 
-class SkillSerializer(serializers.ModelSerializer):
+class SkillSerializer(ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
 
     class Meta:
@@ -29,19 +30,19 @@ class SkillSerializer(serializers.ModelSerializer):
         fields = ["id", "key", "name", "description", "parent", "tags"]
 
 
-class ReadinessStandardSerializer(serializers.ModelSerializer):
+class ReadinessStandardSerializer(ModelSerializer):
     class Meta:
         model = ReadinessStandard
         fields = ["id", "role", "name", "signoff_validity_days", "grandfathering"]
 
 
-class LevelDescriptorSerializer(serializers.ModelSerializer):
+class LevelDescriptorSerializer(ModelSerializer):
     class Meta:
         model = LevelDescriptor
         fields = ["level", "descriptor", "example_of_good"]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ModelSerializer):
     levels = LevelDescriptorSerializer(many=True, read_only=True)
 
     class Meta:
@@ -62,7 +63,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         ]
 
 
-class StandardVersionSerializer(serializers.ModelSerializer):
+class StandardVersionSerializer(ModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
     published_by = serializers.CharField(source="published_by.username", default=None, allow_null=True, read_only=True)
 
@@ -87,19 +88,19 @@ class NewDraftSerializer(serializers.Serializer):
     change_note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class GateSerializer(serializers.ModelSerializer):
+class GateSerializer(ModelSerializer):
     class Meta:
         model = Gate
         fields = ["id", "kind", "service", "required_standard", "active"]
 
 
-class PathStepSerializer(serializers.ModelSerializer):
+class PathStepSerializer(ModelSerializer):
     class Meta:
         model = PathStep
         fields = ["id", "position", "kind", "content_item", "skills", "required"]
 
 
-class LearningPathSerializer(serializers.ModelSerializer):
+class LearningPathSerializer(ModelSerializer):
     steps = PathStepSerializer(many=True, read_only=True)
 
     class Meta:

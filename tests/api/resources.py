@@ -15,6 +15,7 @@ from tests.assessments.factories import (
     AttemptFactory,
     GateExceptionFactory,
     GateGrantFactory,
+    LRSConnectionFactory,
     LRSSyncRunFactory,
     PersonReadinessFactory,
     QuarantinedStatementFactory,
@@ -239,6 +240,14 @@ CASES = [
         lambda o: o.person_id,
     ),
     ResourceCase(
+        "assessments-api:lrsconnection",
+        "evidence",
+        ADMINS,
+        lambda org, p: LRSConnectionFactory(),
+        "name",
+        lambda o: o.name,
+    ),
+    ResourceCase(
         "assessments-api:lrssyncrun",
         "evidence",
         ADMINS,
@@ -285,4 +294,5 @@ ACTION_TESTS = {
     ),
     "assessments-api:gateexception-end": "tests.api.test_readiness_and_gates.test_gate_exception_end_early",
     "assessments-api:quarantinedstatement-reprocess": "tests.api.test_lrs.test_reprocess_accepts_once_fixed",
+    "assessments-api:actoridentity-map-to-person": "tests.api.test_lrs.test_map_an_actor_processes_its_statements",
 }

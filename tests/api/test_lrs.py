@@ -13,8 +13,9 @@ from assessments.choices import StatementStatus
 from assessments.lrs.connections import connection_create
 from assessments.lrs.ingest import incoming_from_data, statements_ingest
 from assessments.lrs.profile import scenario_activity_iri
-from assessments.models import Attempt, QuarantinedStatement
+from assessments.models import ActorIdentity, Attempt, QuarantinedStatement
 from program.constants import INTEGRATION_GROUP
+from program.models import AuditEntry
 from tests.assessments.factories import (
     ActorIdentityFactory,
     LRSSyncRunFactory,
@@ -85,13 +86,16 @@ def test_lrs_secret_is_never_shown(org, admin_api):
     run = LRSSyncRunFactory(connection=connection, error="LRS answered 401 Unauthorized")
     QuarantinedStatementFactory(connection=run.connection, run=run)
     StatementFactory(connection=run.connection)
-    for route in ("lrssyncrun", "quarantinedstatement", "statement"):
+    for route in ("lrsconnection", "lrssyncrun", "quarantinedstatement", "statement"):
         body = admin_api.get(reverse(f"assessments-api:{route}-list")).content.decode()
         assert run.connection.secret_encrypted not in body
         assert "s3cret-never-shown" not in body and "secret" not in body
     assert admin_api.get(reverse("assessments-api:lrssyncrun-detail", args=[run.pk])).json()["connection_name"] == (
         run.connection.name
     )
+    listed = admin_api.get(reverse("assessments-api:lrsconnection-detail", args=[connection.pk])).json()
+    assert (listed["name"], listed["endpoint"]) == ("school-lrs", "https://lrs.example.com/xAPI/")
+    assert "key" not in listed
     schema = admin_api.get("/api/schema/").content.decode()
     assert "secret_encrypted" not in schema
 
@@ -122,3 +126,31 @@ def test_reprocess_accepts_once_fixed(org, admin_api, coach_user, ld_admin_user)
     assert admin_api.post(url).json()["reprocessed_at"] == accepted.json()["reprocessed_at"]  # idempotent
     assert Attempt.objects.count() == 1
     assert ids(admin_api.get(reverse("assessments-api:quarantinedstatement-list"), {"pending": "true"})) == set()
+
+
+def test_map_an_actor_processes_its_statements(org, admin_api, ld_admin_user, coach_user):
+    scenario = ScenarioFactory(key="drill", xapi_activity_iri=scenario_activity_iri("drill"))
+    statement = {
+        "id": str(uuid.uuid4()),
+        "actor": {"account": {"homePage": "https://sso.example.com", "name": "a-1234"}, "name": "Ana"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {"objectType": "Activity", "id": scenario.xapi_activity_iri},
+        "result": {"score": {"raw": 45, "min": 0, "max": 50}, "success": True},
+    }
+    assert statements_ingest([incoming_from_data(statement)]).new == 1
+    identity = ActorIdentity.objects.get()
+    assert identity.person is None
+    url = reverse("assessments-api:actoridentity-map-to-person", args=[identity.pk])
+    payload = {"person": org.learner.pk}
+    assert client_for(coach_user).post(url, payload, format="json").status_code == 403
+    assert token_client(ld_admin_user, ["evidence:read"]).post(url, payload, format="json").status_code == 403
+    unknown = admin_api.post(url, {"person": 10**9}, format="json")
+    assert unknown.status_code == 400 and "person" in unknown.json()
+    assert not Attempt.objects.exists()
+
+    response = admin_api.post(url, payload, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["person"], response.json()["waiting_statements"]) == (org.learner.pk, 0)
+    attempt = Attempt.objects.get()
+    assert (attempt.person, attempt.scenario) == (org.learner, scenario)
+    assert AuditEntry.objects.filter(object_type="xapi-identity", actor=ld_admin_user).exists()

@@ -154,7 +154,6 @@ def test_gate_exception_create_with_the_caller_as_approver(org, admin_api, ld_ad
     unknown = admin_api.post(url, payload | {"requested_by": "nobody-here"}, format="json")
     assert unknown.status_code == 400 and "requested_by" in unknown.json()
     assert client_for(learner_user).post(url, payload, format="json").status_code == 403
-    assert client_for(manager_user).post(url, payload, format="json").status_code == 403  # no add permission
     assert token_client(ld_admin_user, ["gates:read"]).post(url, payload, format="json").status_code == 403
     assert not GateException.objects.exists()
 
@@ -167,6 +166,33 @@ def test_gate_exception_create_with_the_caller_as_approver(org, admin_api, ld_ad
         "/api/gates/check", {"person": org.learner.email, "gate": "on-call"}
     )
     assert (check.json()["allowed"], check.json()["basis"]) == (True, "exception")
+
+
+def test_a_manager_grants_and_ends_exceptions_for_their_team_only(org, manager_user, learner_user):
+    gate = GateFactory(kind=GateKind.DEPLOY)
+    url = reverse("assessments-api:gateexception-list")
+    payload = {
+        "gate": gate.pk,
+        "reason": "Release freeze cover.",
+        "requested_by": learner_user.username,
+        "starts_at": at(-1 / 24),
+        "ends_at": at(3),
+    }
+    manager = client_for(manager_user)
+    foreign = manager.post(url, payload | {"person": org.stranger.pk}, format="json")
+    assert foreign.status_code == 400 and "person" in foreign.json()  # another team's person: not even visible
+
+    granted = manager.post(url, payload | {"person": org.learner.pk}, format="json")
+    assert granted.status_code == 201, granted.content
+    assert granted.json()["approved_by"] == manager_user.username
+
+    foreign_exception = GateExceptionFactory(person=org.stranger)
+    end_url = "assessments-api:gateexception-end"
+    assert manager.post(reverse(end_url, args=[foreign_exception.pk]), {"reason": "x"}).status_code == 404
+    ended = manager.post(reverse(end_url, args=[granted.json()["id"]]), {"reason": "Freeze lifted"}, format="json")
+    assert ended.status_code == 200, ended.content
+    assert ended.json()["end_reason"] == "Freeze lifted"
+    assert AuditEntry.objects.filter(action=AuditAction.EXCEPTION_ENDED, actor=manager_user).exists()
 
 
 def test_gate_exception_end_early(org, admin_api, coach_user):
