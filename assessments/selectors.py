@@ -40,14 +40,16 @@ class GateAnswer:
 
 
 def person_by_email_or_username(identifier: str) -> Person | None:
-    """The person a pipeline names by email (one indexed query), else by login username (a second one).
+    """The person a pipeline names by email (one query on the unique email), else by login username.
 
     Two lookups rather than one OR across the join, so the common case stays on the email's unique index."""
     identifier = identifier.strip()
-    by_email = Person.objects.filter(email=identifier.lower()).order_by("pk").first()
-    if by_email is not None:
-        return by_email
-    return Person.objects.filter(user__username=identifier).order_by("pk").first()
+    for lookup in ({"email": identifier.lower()}, {"user__username": identifier}):
+        try:
+            return Person.objects.get(**lookup)
+        except Person.DoesNotExist:
+            continue
+    return None
 
 
 def gate_for(*, kind: str, service_slug: str | None) -> Gate | None:
@@ -60,7 +62,8 @@ def gate_for(*, kind: str, service_slug: str | None) -> Gate | None:
     where = Q(service__isnull=True)
     if service_slug:
         where |= Q(service__slug=service_slug)
-    gates = list(Gate.objects.filter(where, kind=kind, active=True).select_related("required_standard"))
+    # Unordered (Gate's default order joins the services): the service's own gate is picked below.
+    gates = list(Gate.objects.filter(where, kind=kind, active=True).select_related("required_standard").order_by())
     return next((gate for gate in gates if gate.service_id), None) or next(iter(gates), None)
 
 
