@@ -4,8 +4,10 @@ Builds an org of 10,000 people (bulk-created) with attempts in a PostgreSQL data
 gunicorn on a free 127.0.0.1 port, and drives 32 concurrent clients (threads with httpx) at:
 the people list, the attempts list, the readiness list, the gate check (of a person holding the deploy gate)
 and, as the floor, the minimal authenticated endpoint `/api/whoami/`. Half the people are signed off and hold
-the gate; everyone has a readiness row. Prints p50/p95/throughput, each p95's ratio to the floor's (target: at
-most 3x), and the machine's load average, since other work on the machine slows every endpoint alike.
+the gate; everyone has a readiness row. Every endpoint, floor included, is measured once per round (3 rounds);
+prints the rounds' median p50/p95/throughput, the median of each round's p95 ratio to that round's floor
+(target: at most 3x) with the ratio of every round, and the machine's load average, since other work on the
+machine slows every endpoint, and the cheapest (the floor) least.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/api_bench .venv/bin/python bench/api_latency.py
 """
@@ -27,6 +29,9 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "10000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "32"))
 REQUESTS_PER_ENDPOINT = int(os.environ.get("BENCH_REQUESTS", "1600"))
+# Each round measures every endpoint once, floor included; the figures are the rounds' medians, so a burst of
+# other work on the machine during one endpoint's turn skews one round, not the result.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 
 
@@ -256,16 +261,22 @@ def main():
         }
         probe = httpx.get(endpoints["GET /api/gates/check"], headers={"Authorization": f"Bearer {token}"})
         assert probe.status_code == 200 and probe.json()["allowed"], probe.text
-        print(f"gunicorn {WORKERS} workers, {CLIENTS} concurrent clients, {REQUESTS_PER_ENDPOINT} requests each")
+        print(
+            f"gunicorn {WORKERS} workers, {CLIENTS} concurrent clients, {REQUESTS_PER_ENDPOINT} requests per endpoint "
+            f"in each of {ROUNDS} rounds"
+        )
         print(f"load average before: {' '.join(f'{value:.1f}' for value in os.getloadavg())} on {os.cpu_count()} CPUs")
-        results = {name: load(url, token) for name, url in endpoints.items()}
+        rounds = [{name: load(url, token) for name, url in endpoints.items()} for _ in range(ROUNDS)]
         print(f"load average after:  {' '.join(f'{value:.1f}' for value in os.getloadavg())}")
-        floor = results["floor: GET /api/whoami/"]["p95"]
-        print(f"{'endpoint':<28} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p95/floor':>10} errors")
-        for name, figures in results.items():
+        floor_name = "floor: GET /api/whoami/"
+        print(f"{'endpoint':<28} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p95/floor':>10} {'per round':>18} errors")
+        for name in endpoints:
+            median = {key: statistics.median(result[name][key] for result in rounds) for key in ("p50", "p95", "rps")}
+            ratios = [result[name]["p95"] / result[floor_name]["p95"] for result in rounds]
+            errors = sum(len(result[name]["errors"]) for result in rounds)
             print(
-                f"{name:<28} {figures['p50']:8.1f} {figures['p95']:8.1f} {figures['rps']:8.1f} "
-                f"{figures['p95'] / floor:10.2f} {len(figures['errors'])}"
+                f"{name:<28} {median['p50']:8.1f} {median['p95']:8.1f} {median['rps']:8.1f} "
+                f"{statistics.median(ratios):10.2f} {' '.join(f'{ratio:.2f}' for ratio in ratios):>18} {errors}"
             )
     finally:
         server.terminate()
