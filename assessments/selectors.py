@@ -110,7 +110,11 @@ def gate_check(*, person: Person, gate: Gate, now: datetime.datetime | None = No
             standard_version=None,
             expires_at=exception.ends_at,
         )
-    row = PersonReadiness.objects.filter(person=person, standard=standard).select_related("standard_version").first()
+    row = (
+        PersonReadiness.objects.filter(person=person, standard=standard)
+        .select_related("standard_version__standard")
+        .first()
+    )
     return GateAnswer(
         allowed=False,
         reason=denial_reason(row, standard_name=standard.name, now=now),
