@@ -217,6 +217,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "program.api.examples.postprocess_examples",
+    ],
     # Several apps name a choice field `kind` or `status`: give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "ContentKindEnum": "content.choices.ContentKind",

@@ -1,6 +1,10 @@
-"""The OpenAPI schema is valid and warning-free, its docs need no CDN, and schemathesis fuzzes every
-operation on a seeded database as an L&D admin token, failing on any 5xx or response off the schema."""
+"""The OpenAPI schema is valid and warning-free with an example for every JSON body, its docs need no CDN, and
+schemathesis fuzzes every operation on a seeded database as an L&D admin token, failing on any 5xx or
+response off the schema."""
 
+import json
+
+import jsonschema
 import pytest
 import schemathesis
 from django.core.management import call_command
@@ -40,6 +44,35 @@ def test_schema_is_valid_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     schema = (tmp_path / "schema.yaml").read_text()
     assert "/api/attempts/export/" in schema and "bearerAuth" in schema
+
+
+def json_bodies(schema: dict):
+    """(operation, JSON body) of every request and response body in the schema."""
+    for path, path_item in schema["paths"].items():
+        for method, operation in path_item.items():
+            contents = [response.get("content", {}) for response in operation["responses"].values()]
+            contents.append(operation.get("requestBody", {}).get("content", {}))
+            for content in contents:
+                for media_type, body in content.items():
+                    if "json" in media_type:
+                        yield f"{method.upper()} {path}", body
+
+
+def test_every_json_body_has_an_example_that_fits_its_schema(tmp_path):
+    call_command("spectacular", "--format", "openapi-json", "--file", str(tmp_path / "schema.json"))
+    schema = json.loads((tmp_path / "schema.json").read_text())
+    checked = 0
+    for operation, body in json_bodies(schema):
+        examples = [body["example"]] if "example" in body else [ex["value"] for ex in body.get("examples", {}).values()]
+        assert examples, f"{operation}: a JSON body without an example"
+        validator = jsonschema.Draft7Validator(body["schema"] | {"components": schema["components"]})
+        for example in examples:
+            errors = [f"{list(error.path)}: {error.message}" for error in validator.iter_errors(example)]
+            assert not errors, f"{operation}: {errors}"
+            checked += 1
+    assert checked > 200
+    people = schema["paths"]["/api/people/"]["get"]["responses"]["200"]["content"]["application/json"]["example"]
+    assert people["results"][0]["email"] == "ana.lima@example.com"  # by the property's name
 
 
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
