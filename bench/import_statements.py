@@ -6,6 +6,7 @@ Target (issue 3): at least 5,000 statements/s on the 2-core machine, memory flat
 The database's LRS tables are emptied first; the file is generated once under bench/out/.
 """
 
+import itertools
 import json
 import os
 import random
@@ -102,7 +103,7 @@ def main() -> None:
     size = path.stat().st_size
 
     def progress(result, position):
-        samples.append((position / size, rss_mb()))
+        samples.append((position / size, rss_mb(), time.perf_counter() - started))
 
     started, cpu_started = time.perf_counter(), time.process_time()
     run = statements_import(path=path, batch_size=2000, progress=progress)
@@ -112,8 +113,17 @@ def main() -> None:
     print(f"  CPU of this process: {cpu:.1f} s ({cpu / count * 1e6:.0f} µs a statement); the rest is PostgreSQL")
     print(f"  load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for share in (0.1, 0.25, 0.5, 0.75, 1.0):
-        fraction, rss = min(samples, key=lambda sample: abs(sample[0] - share))
+        fraction, rss, _ = min(samples, key=lambda sample: abs(sample[0] - share))
         print(f"  RSS at {fraction:4.0%} of the file: {rss:6.1f} MB")
+    # A rate that falls as the tables grow means a query that does not scale (e.g. a plan that scans a table).
+    tenths = [min(samples, key=lambda sample: abs(sample[0] - share / 10)) for share in range(11)]
+    tenths[0] = (0.0, 0.0, 0.0)
+    rates = [
+        f"{(after[0] - before[0]) * count / (after[2] - before[2]):,.0f}"
+        for before, after in itertools.pairwise(tenths)
+        if after[2] > before[2]
+    ]
+    print(f"  statements/s in each tenth of the file: {' '.join(rates)}")
     print(f"  peak RSS (ru_maxrss): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB")
 
 

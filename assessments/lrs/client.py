@@ -4,8 +4,12 @@ It never parses `more`: it resolves it against the LRS origin (Data 2.5) and fol
 """
 
 import datetime
+import queue
 import random
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -112,6 +116,53 @@ class LRSClient:
             consistent_through=_consistent_through(response),
             url=str(response.url),
         )
+
+
+@contextmanager
+def pages_read_ahead(
+    client: LRSClient, first_page: Callable[[], StatementPage], *, depth: int
+) -> Iterator[Callable[[], StatementPage | None]]:
+    """Read the pages in a thread of their own, back to back, up to `depth` pages ahead of the caller; yields a
+    function returning the next page in order, None after the last (an empty page or an empty `more`).
+
+    Pages follow each other by `more`, so reading them is one chain of requests: the sync costs about as much as
+    reading alone only if that chain never waits for the pages to be stored. A read that failed (after the
+    client's retries) raises in the caller once the pages before it are taken, so those are still stored.
+    """
+    pages: queue.Queue = queue.Queue(maxsize=depth)
+    stopped = threading.Event()
+
+    def put(item) -> None:
+        while not stopped.is_set():
+            try:
+                pages.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def read() -> None:
+        try:
+            page = first_page()
+            while page is not None and not stopped.is_set():
+                put(page)
+                page = client.next_page(page) if page.statements else None
+            put(None)
+        except Exception as error:  # handed to the caller, in order
+            put(error)
+
+    def next_page() -> StatementPage | None:
+        item = pages.get()
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    reader = threading.Thread(target=read, name="lrs-read", daemon=True)
+    reader.start()
+    try:
+        yield next_page
+    finally:
+        stopped.set()  # the caller stopped (done or failed): the reader ends after its request in flight
+        reader.join()
 
 
 def _consistent_through(response: httpx.Response) -> datetime.datetime | None:

@@ -19,12 +19,13 @@ from django.utils import timezone
 from ..choices import SinceMode, SyncRunKind, SyncRunStatus, SyncTrigger
 from ..models import LRSConnection, LRSSyncRun
 from .bulk import commit_unflushed
-from .client import LRSClient
+from .client import LRSClient, pages_read_ahead
 from .crypto import secret_decrypt
 from .ingest import IngestResult, incoming_from_data, statements_ingest, statements_prepare
 
 logger = logging.getLogger(__name__)
 LEASE = datetime.timedelta(minutes=10)
+PAGES_AHEAD = 4  # pages read ahead of the one being stored: memory stays bounded whatever the run's size
 RUN_COUNTERS = ("fetched", "new", "skipped", "quarantined", "attempts_created", "voided")
 
 
@@ -100,17 +101,18 @@ def _pages_sync(connection: LRSConnection, run: LRSSyncRun, token: str, progress
             max_attempts=settings.LRS_SYNC_MAX_ATTEMPTS,
             backoff_seconds=settings.LRS_SYNC_BACKOFF_SECONDS,
         ) as client,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="lrs-fetch") as fetcher,
+        pages_read_ahead(
+            client, lambda: client.first_page(since=since, limit=connection.page_size), depth=PAGES_AHEAD
+        ) as next_page,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="lrs-parse") as parser,
     ):
-        page, prepared = _page_prepared(client.first_page(since=since, limit=connection.page_size), connection)
-        while page is not None:
-            # Fetch and parse the next page while this one is stored: the sync then costs about the slower of the
-            # two, not their sum. An empty page ends the run even if `more` is not empty (some LRSs always send one).
-            upcoming = (
-                fetcher.submit(lambda current=page: _page_prepared(client.next_page(current), connection))
-                if page.statements
-                else None
-            )
+        # Three stages at once: the reader thread reads pages ahead, the parse thread parses the next page, and
+        # this thread stores the current one, in order (the sync then costs about the slowest stage, not their
+        # sum: psycopg and httpx release the GIL while they wait).
+        upcoming = parser.submit(lambda: _page_prepared(next_page(), connection))
+        while (current := upcoming.result())[0] is not None:
+            page, prepared = current
+            upcoming = parser.submit(lambda: _page_prepared(next_page(), connection))
             with transaction.atomic():
                 commit_unflushed()
                 result = statements_ingest(prepared, connection=connection, run=run)
@@ -122,11 +124,10 @@ def _pages_sync(connection: LRSConnection, run: LRSSyncRun, token: str, progress
             if progress:
                 progress(result)
             reset_queries()  # with DEBUG on, Django keeps every query: memory would grow with the run
-            page, prepared = upcoming.result() if upcoming else (None, None)
 
 
 def _page_prepared(page, connection: LRSConnection) -> tuple:
-    """A fetched page and its statements parsed (no queries, so it can run in the fetch thread)."""
+    """A fetched page and its statements parsed (no queries, so it can run in the parse thread)."""
     if page is None:
         return None, None
     incoming = (incoming_from_data(statement) for statement in page.statements)

@@ -55,10 +55,13 @@ class Attempt(models.Model):
     `team` is the person's team when the attempt was made, so a later team move leaves the past true.
     """
 
-    person = models.ForeignKey("program.Person", on_delete=models.PROTECT, related_name="attempts")
-    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="attempts")
+    # No index of their own on person, scenario and team: the composite indexes below start with each of them.
+    person = models.ForeignKey("program.Person", on_delete=models.PROTECT, related_name="attempts", db_index=False)
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="attempts", db_index=False)
     rubric_version = models.ForeignKey("roles.StandardVersion", on_delete=models.PROTECT, related_name="attempts")
-    team = models.ForeignKey("program.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="attempts")
+    team = models.ForeignKey(
+        "program.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="attempts", db_index=False
+    )
     attempt_number = models.PositiveIntegerField()
     completed_at = models.DateTimeField()
     score = models.DecimalField(
@@ -67,7 +70,12 @@ class Attempt(models.Model):
     passed = models.BooleanField()
     level_achieved = models.PositiveSmallIntegerField(null=True, blank=True)
     reviewer = models.ForeignKey(
-        "program.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_attempts"
+        "program.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_attempts",
+        db_index=False,  # attempt_reviewer_idx, partial: most attempts (all from the LRS) have no reviewer
     )
     key_steps_completed = models.JSONField(default=list, blank=True)
     errors_made = models.JSONField(default=list, blank=True)
@@ -91,6 +99,8 @@ class Attempt(models.Model):
             models.Index(fields=["team", "completed_at"], name="attempt_team_time_idx"),
             # The API's cursor pages and the exports walk attempts newest first.
             models.Index(fields=["-completed_at", "-id"], name="attempt_newest_first_idx"),
+            # Only deleting a person looks attempts up by reviewer (to clear it).
+            models.Index(fields=["reviewer"], condition=Q(reviewer__isnull=False), name="attempt_reviewer_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -155,6 +155,12 @@ class Statement(models.Model):
             models.Index(fields=["activity_iri", "timestamp"], name="statement_activity_time_idx"),
             models.Index(fields=["verb_iri"], name="statement_verb_idx"),
             models.Index(fields=["timestamp"], name="statement_timestamp_idx"),
+            # The REST API filters on registration; statements without one are left out of the index.
+            models.Index(
+                fields=["registration"],
+                condition=Q(registration__isnull=False),
+                name="statement_registration_idx",
+            ),
             models.Index(fields=["stored"], name="statement_stored_idx"),
             models.Index(
                 fields=["voids_statement_id"],
