@@ -18,7 +18,9 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from tqdm import tqdm
 
-from assessments.models import Attempt, Scenario, SignOff
+from assessments.choices import SyncRunKind
+from assessments.lrs.importing import statements_import
+from assessments.models import Attempt, LRSSyncRun, Scenario, SignOff
 from assessments.services import (
     attempts_record_history,
     gate_save,
@@ -52,8 +54,11 @@ from roles.services import (
     standard_version_update,
 )
 
-from .data_files import DemoData
+from .data_files import DATA_DIR, DemoData
 from .planning import HistoryPlan, HistoryPlanner, PersonPlan, at_hour, plan_people
+
+# An LRS export (NDJSON) as the customer's hosted LRS would give it, imported by the last step.
+LRS_EXPORT = DATA_DIR / "lrs_export.ndjson"
 
 
 def create_clean(model, **fields):
@@ -84,6 +89,7 @@ class DemoLoader:
             self.load_paths_and_gates,
             self.load_history,
             self.load_refresh_tickets,
+            self.load_lrs_export,
         ):
             started = time.monotonic()
             name = step.__name__.removeprefix("load_").replace("_", " ")
@@ -498,6 +504,16 @@ class DemoLoader:
             )
             refresh_ticket_set_status(ticket=ticket, status=entry["status"], at=self.days_ago(1))
             self.count("refresh tickets")
+
+    def load_lrs_export(self) -> None:
+        """An LRS export imported as an admin would (`import_statements`): known people's statements, a new
+        hire's that wait in the review queue until their account is mapped, one quarantined with its reason,
+        one voided. None makes an attempt, so the readiness the demo promises stays as it is."""
+        if LRSSyncRun.objects.filter(kind=SyncRunKind.IMPORT, source__endswith=LRS_EXPORT.name).exists():
+            return
+        run = statements_import(path=LRS_EXPORT)
+        self.count("xAPI statements", run.new)
+        self.count("quarantined statements", run.quarantined)
 
 
 class HistoryContext:

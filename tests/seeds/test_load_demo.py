@@ -15,8 +15,18 @@ from django.db import transaction
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
-from assessments.choices import ReadinessStatus
-from assessments.models import Attempt, GateGrant, PersonReadiness, Scenario, SignOff
+from assessments.choices import EvidenceSource, ReadinessStatus, StatementStatus
+from assessments.models import (
+    ActorIdentity,
+    Attempt,
+    GateGrant,
+    LRSSyncRun,
+    PersonReadiness,
+    QuarantinedStatement,
+    Scenario,
+    SignOff,
+    Statement,
+)
 from content.models import ContentItem, RefreshTicket
 from program.constants import COACH_GROUP, INTEGRATION_GROUP, LD_ADMIN_GROUP, LEARNER_GROUP, MANAGER_GROUP
 from program.models import Person, Region, Service, Shift, Team, TeamMembership
@@ -291,3 +301,20 @@ def test_readiness_is_computed_for_everyone_so_every_page_has_data():
         ReadinessStatus.REVOKED,
     } <= statuses
     assert GateGrant.objects.exists()
+
+
+def test_an_lrs_export_fills_the_review_queue_and_the_quarantine_without_changing_readiness():
+    statuses = Counter(Statement.objects.values_list("status", flat=True))
+    assert statuses == {
+        StatementStatus.RECORDED: 5,
+        StatementStatus.AWAITING_IDENTITY: 3,
+        StatementStatus.VOIDING: 1,
+        StatementStatus.VOIDED: 1,
+    }
+    newcomer = ActorIdentity.objects.get(person__isnull=True)
+    assert newcomer.key == "account:https://sso.checkout.example|e-7731"
+    assert newcomer.statements.filter(status=StatementStatus.AWAITING_IDENTITY).count() == 3
+    assert ActorIdentity.objects.get(key="mbox:mailto:jordan.lee@checkout.example").person.user.username == "learner"
+    assert QuarantinedStatement.objects.get().reason == "result.score.scaled 1.4 is outside -1…1"
+    assert LRSSyncRun.objects.get().new == 10
+    assert not Attempt.objects.filter(evidence_source=EvidenceSource.LRS).exists()
