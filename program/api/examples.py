@@ -14,7 +14,7 @@ from typing import Any
 # "Component.property" key wins over a plain property name.
 VALUES_BY_NAME: dict[str, Any] = {
     "UnmetCriterion.reason": "Your latest rollback drill scored 60; the bar is 80.",
-    "QuarantinedStatement.reason": "No scenario has the activity id https://readiness.example.com/xapi/x.",
+    "QuarantinedStatement.reason": "result.score.scaled 1.4 is outside -1…1",
     "reassess_criteria": "rollback",
     "email": "ana.lima@example.com",
     "person_email": "ana.lima@example.com",
@@ -37,9 +37,9 @@ VALUES_BY_NAME: dict[str, Any] = {
     "endpoint": "https://lrs.example.com/xAPI/",
     "verb": "http://adlnet.gov/expapi/verbs/completed",
     "verb_iri": "http://adlnet.gov/expapi/verbs/completed",
-    "activity": "https://readiness.example.com/xapi/activities/scenario/rollback-drill",
-    "activity_iri": "https://readiness.example.com/xapi/activities/scenario/rollback-drill",
-    "xapi_activity_iri": "https://readiness.example.com/xapi/activities/scenario/rollback-drill",
+    "activity": "https://readiness-portal.example/xapi/activities/scenario/lab-safe-rollback",
+    "activity_iri": "https://readiness-portal.example/xapi/activities/scenario/lab-safe-rollback",
+    "xapi_activity_iri": "https://readiness-portal.example/xapi/activities/scenario/lab-safe-rollback",
     "language": "en",
     "working_language": "en",
     "score": "86.50",
