@@ -29,6 +29,10 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("program", "person"): ("view",),
         ("program", "team"): ("view",),
         ("program", "service"): ("view",),
+        # Their services' levels, objectives and the events calendar (what coverage warnings are about).
+        ("program", "metricsample"): ("view",),
+        ("program", "servicelevelobjective"): ("view",),
+        ("program", "operationalevent"): ("view",),
         ("roles", "*"): ("view",),
         ("assessments", "attempt"): ("view",),
         ("assessments", "signoff"): ("view",),
@@ -42,7 +46,12 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("assessments", "scenario"): ("view",),
     },
     INTEGRATION_GROUP: {(app, "*"): ("view",) for app in PROGRAM_APPS}
-    | {("assessments", "attempt"): ("view", "add"), ("program", "person"): ("view", "add", "change")},
+    | {
+        ("assessments", "attempt"): ("view", "add"),
+        ("program", "person"): ("view", "add", "change"),
+        # Monitoring pushes service-level samples (POST /api/metric-samples/).
+        ("program", "metricsample"): ("view", "add"),
+    },
 }
 
 

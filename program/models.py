@@ -181,5 +181,13 @@ class AuditEntry(models.Model):
         raise PermissionError("Audit entries are append-only.")
 
 
-# The API token lives with its hashing and issuing in program/tokens.py; imported here so Django finds it.
+# Models kept in modules of their own, imported here so Django finds them: service levels, their sources and the
+# events calendar (program/operations), and the API token with its hashing and issuing (program/tokens.py).
+from .operations.models import (  # noqa: E402, F401
+    MetricSample,
+    OperationalEvent,
+    PrometheusSource,
+    RejectedMetricSample,
+    ServiceLevelObjective,
+)
 from .tokens import ApiToken  # noqa: E402, F401

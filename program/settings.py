@@ -170,7 +170,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "assessments.tasks.readiness_expire_daily",
         "schedule": crontab(hour=5, minute=0),
     },
+    # Each Prometheus source has its own interval; this only looks every minute for the ones that are due.
+    "prometheus-pull-due-sources": {"task": "program.tasks.prometheus_pull_due_sources", "schedule": 60.0},
+    # Warn L&D admins and service managers when on-call coverage is short before a sale or launch.
+    "event-coverage-warnings-daily": {
+        "task": "assessments.tasks.event_coverage_warnings_daily",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
+# Days before an event's start during which the daily check warns about short on-call coverage.
+EVENT_COVERAGE_WARNING_DAYS = int(os.environ.get("EVENT_COVERAGE_WARNING_DAYS", "14"))
 
 # Fernet key(s) that encrypt LRS secrets at rest, newest first (comma-separated); see assessments/lrs/crypto.py.
 LRS_ENCRYPTION_KEY = os.environ.get("LRS_ENCRYPTION_KEY", "")
