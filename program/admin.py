@@ -166,3 +166,6 @@ class AuditEntryAdmin(ViewOnlyAdmin):
 
 
 from . import admin_tokens  # noqa: E402, F401  (API tokens: their admin lives in its own module)
+
+# Service levels, their sources and the events calendar register their admin in their own module.
+from .operations import admin as operations_admin  # noqa: E402, F401

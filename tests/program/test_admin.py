@@ -20,7 +20,7 @@ from assessments.models import (
     Statement,
 )
 from program.groups import PROGRAM_APPS
-from program.models import AuditEntry, Person, TeamMembership
+from program.models import AuditEntry, MetricSample, Person, RejectedMetricSample, TeamMembership
 from program.services import person_join
 from program.tokens import api_token_create
 from tests.admin_support import admin_url, post_admin_form, query_count
@@ -36,6 +36,7 @@ from tests.program.factories import (
     TeamMembershipFactory,
     UserFactory,
 )
+from tests.program.operations.factories import operations_rows_create
 from tests.roles.factories import (
     GateFactory,
     LevelDescriptorFactory,
@@ -51,6 +52,8 @@ pytestmark = pytest.mark.django_db
 VIEW_ONLY_MODELS = {AuditEntry, TeamMembership, PersonReadiness, GateGrant, ExpiryReminder}
 # Written by the LRS sync and import: read (and re-processed, mapped) in the admin, never added there.
 VIEW_ONLY_MODELS |= {ActorIdentity, LRSSyncRun, QuarantinedStatement, Statement}
+# Written by the metrics ways in (Prometheus pull, CSV, push): read in the admin, never added there.
+VIEW_ONLY_MODELS |= {MetricSample, RejectedMetricSample}
 
 PROGRAM_MODEL_ADMINS = sorted(
     (
@@ -112,6 +115,7 @@ def make_one_of_everything() -> None:
     )
     api_token_create(owner=UserFactory(), name="BI nightly", scopes=["people:read"], expires_in_days=30)
     lrs_rows_create()
+    operations_rows_create(service=gate.service)
 
 
 @pytest.fixture

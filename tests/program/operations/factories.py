@@ -50,6 +50,7 @@ class PrometheusSourceFactory(DjangoModelFactory):
 class OperationalEventFactory(DjangoModelFactory):
     class Meta:
         model = OperationalEvent
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Sale {n}")
     starts_at = factory.Sequence(
@@ -62,3 +63,12 @@ class OperationalEventFactory(DjangoModelFactory):
     def services(self, create, extracted, **kwargs):
         if create and extracted:
             self.services.set(extracted)
+
+
+def operations_rows_create(*, service) -> None:
+    """One row of every service-level model, about `service`."""
+    source = PrometheusSourceFactory()
+    MetricSampleFactory(service=service, source=source, origin=SampleOrigin.PROMETHEUS)
+    RejectedMetricSampleFactory(source=source)
+    ServiceLevelObjectiveFactory(service=service)
+    OperationalEventFactory(services=[service])
