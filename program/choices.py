@@ -49,3 +49,5 @@ class ApiScope(models.TextChoices):
     READINESS_READ = "readiness:read", "Read readiness"
     AUDIT_READ = "audit:read", "Read the audit trail"
     EQUITY_READ = "equity:read", "Read equity audits and findings"
+    OPERATIONS_READ = "operations:read", "Read service levels, SLOs, metrics sources, refused samples and events"
+    OPERATIONS_WRITE = "operations:write", "Push service-level samples"

@@ -43,6 +43,9 @@ VALUES_BY_NAME: dict[str, Any] = {
     "language": "en",
     "working_language": "en",
     "score": "86.50",
+    "required_share": "0.600",
+    "availability_target": "0.999500",
+    "payment_error_rate_target": "0.002500",
 }
 VALUES_BY_FORMAT: dict[str, Any] = {
     "date-time": "2026-03-02T14:05:00Z",

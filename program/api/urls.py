@@ -1,5 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
+from program.operations import api as operations
+
 from . import views
 
 app_name = "program-api"
@@ -12,5 +14,10 @@ router.register("regions", views.RegionViewSet)
 router.register("shifts", views.ShiftViewSet)
 router.register("team-memberships", views.TeamMembershipViewSet)
 router.register("audit-entries", views.AuditEntryViewSet)
+router.register("metric-samples", operations.MetricSampleViewSet)
+router.register("rejected-metric-samples", operations.RejectedMetricSampleViewSet)
+router.register("service-level-objectives", operations.ServiceLevelObjectiveViewSet)
+router.register("prometheus-sources", operations.PrometheusSourceViewSet)
+router.register("events", operations.OperationalEventViewSet)
 
 urlpatterns = router.urls

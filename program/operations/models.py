@@ -2,6 +2,7 @@
 samples with their reason; and the calendar of sales and launches."""
 
 import math
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -110,16 +111,16 @@ class ServiceLevelObjective(models.Model):
     availability_target = models.DecimalField(
         max_digits=7,
         decimal_places=6,
-        default=0.9995,
-        validators=[MinValueValidator(0.5), MaxValueValidator(0.999999)],
+        default=Decimal("0.9995"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("0.999999"))],
         help_text="e.g. 0.9995 for 99.95%.",
     )
     latency_p95_target_ms = models.PositiveIntegerField(default=900, validators=[MinValueValidator(1)])
     payment_error_rate_target = models.DecimalField(
         max_digits=7,
         decimal_places=6,
-        default=0.0025,
-        validators=[MinValueValidator(0.000001), MaxValueValidator(0.5)],
+        default=Decimal("0.0025"),
+        validators=[MinValueValidator(Decimal("0.000001")), MaxValueValidator(Decimal("0.5"))],
         help_text="Highest acceptable share of failed payments, e.g. 0.0025 for 0.25%.",
     )
 
@@ -219,8 +220,8 @@ class OperationalEvent(models.Model):
     required_share = models.DecimalField(
         max_digits=4,
         decimal_places=3,
-        default=0.6,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        default=Decimal("0.6"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text="Share of the on-call roster signed off (holding the on-call gate), e.g. 0.6.",
     )
     notes = models.TextField(blank=True)
