@@ -5,6 +5,7 @@ from django.db import OperationalError
 
 from . import services
 from .choices import SyncTrigger
+from .coverage import event_coverage_warnings_send
 from .lrs.sync import connection_sync, connections_due, connections_sync_queue
 
 
@@ -33,3 +34,9 @@ def lrs_sync_due_connections() -> list[int]:
     due = connections_due()
     connections_sync_queue(connection_ids=due, trigger=SyncTrigger.SCHEDULE)
     return due
+
+
+@shared_task(time_limit=600)
+def event_coverage_warnings_daily() -> int:
+    """Daily: warn L&D admins and service managers about events whose on-call coverage is short (beat)."""
+    return event_coverage_warnings_send()
