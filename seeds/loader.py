@@ -55,6 +55,7 @@ from roles.services import (
 )
 
 from .data_files import DATA_DIR, DemoData
+from .operations import load_operations
 from .planning import HistoryPlan, HistoryPlanner, PersonPlan, at_hour, plan_people
 
 # An LRS export (NDJSON) as the customer's hosted LRS would give it, imported by the last step.
@@ -90,6 +91,7 @@ class DemoLoader:
             self.load_history,
             self.load_refresh_tickets,
             self.load_lrs_export,
+            self.load_operations,
         ):
             started = time.monotonic()
             name = step.__name__.removeprefix("load_").replace("_", " ")
@@ -504,6 +506,12 @@ class DemoLoader:
             )
             refresh_ticket_set_status(ticket=ticket, status=entry["status"], at=self.days_ago(1))
             self.count("refresh tickets")
+
+    @transaction.atomic
+    def load_operations(self) -> None:
+        """Service levels (seven months hourly), SLOs and the season's events: seeds/operations.py."""
+        for what, number in load_operations(today=self.today).items():
+            self.count(what, number)
 
     def load_lrs_export(self) -> None:
         """An LRS export imported as an admin would (`import_statements`): known people's statements, a new
