@@ -7,7 +7,7 @@ are numbered by `content_version_release` and never change once created.
 from django.contrib import admin, messages
 from django.db.models import Max
 
-from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
+from program.admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 
 from .choices import ContentStatus
 from .forms import ReleaseVersionActionForm
@@ -15,18 +15,10 @@ from .models import ContentItem, ContentVersion, RefreshTicket
 from .services import content_item_retire, content_version_release, refresh_ticket_open
 
 
-class ImmutableVersionMixin:
-    """Content versions are created (through the release service) and then never changed or deleted."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ContentVersionInline(ImmutableVersionMixin, admin.TabularInline):
+class ContentVersionInline(EvidenceAdminMixin, admin.TabularInline):
     """Released versions, read-only; fill in an empty row to release the next version."""
+
+    added_through_service = True  # ContentItemAdmin.save_formset releases each new row
 
     model = ContentVersion
     fields = ["number", "change_note", "link", "published_at"]
@@ -87,8 +79,10 @@ class ContentItemAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
 
 
 @admin.register(ContentVersion)
-class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, ImmutableVersionMixin, admin.ModelAdmin):
+class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, EvidenceAdminMixin, admin.ModelAdmin):
     """Adding a version here releases it (next number, item published); released versions are read-only."""
+
+    added_through_service = True
 
     list_display = ["__str__", "item", "number", "published_at", "change_note", "link"]
     list_select_related = ["item"]

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from .admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved
+from .admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved
 from .forms import PersonAdminForm
 from .models import AuditEntry, Person, Region, Service, Shift, Team, TeamMembership
 from .services import person_join, person_move_team
@@ -14,19 +14,6 @@ admin.site.index_title = "Run the readiness program"
 
 # Fields a person joins with besides name, email, team and role (person_join takes them as they are).
 JOIN_ATTRIBUTES = ("user", "region", "shift", "working_language", "manager", "coach", "start_date", "active")
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services (history, audit): nobody adds, changes or deletes them here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Region)
@@ -71,7 +58,7 @@ class ServiceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(EvidenceAdminMixin, admin.TabularInline):
     """The membership history, written only by joining and moving (see the person's team field)."""
 
     model = TeamMembership
@@ -79,12 +66,6 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("team", "role")
@@ -146,7 +127,7 @@ class PersonAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(ViewOnlyAdmin):
+class TeamMembershipAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["person", "team", "role", "started_on", "ended_on"]
     list_select_related = ["person", "team", "role"]
     search_fields = ["person__full_name", "person__email", "team__name"]
@@ -155,7 +136,7 @@ class TeamMembershipAdmin(ViewOnlyAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ViewOnlyAdmin):
+class AuditEntryAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     """The append-only audit trail: view-only for everyone, superusers included."""
 
     list_display = ["occurred_at", "action", "object_type", "object_id", "subject_person", "actor", "summary"]

@@ -42,6 +42,24 @@ def audit_record(
     return entry
 
 
+def login_lockout_audit(*, username: str, ip_address: str) -> AuditEntry:
+    """Record that logins for `username` from `ip_address` are locked out after too many wrong passwords.
+
+    Nobody is the actor (the caller is unauthenticated); the login's person, if any, is the subject, so their
+    manager and the L&D admins see it next to the rest of their trail."""
+    user = User.objects.filter(username=username).select_related("person").first() if username else None
+    subject = getattr(user, "person", None) if user is not None else None
+    return audit_record(
+        action=AuditAction.LOCKED_OUT,
+        object_type="login",
+        object_id=username[:64],
+        subject_person=subject,
+        summary=f"Logins for {username or 'an empty username'!r} from {ip_address or 'an unknown address'} locked "
+        "out after too many wrong passwords",
+        evidence={"username": username[:150], "ip_address": ip_address, "known_login": user is not None},
+    )
+
+
 @transaction.atomic
 def person_join(
     *,

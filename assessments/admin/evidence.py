@@ -7,7 +7,7 @@ edited or deleted here (an attempt that should not count is voided; sign-off rev
 from django.contrib import admin
 from django.utils import timezone
 
-from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved
+from program.admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved
 from roles.choices import VersionStatus
 from roles.models import StandardVersion
 
@@ -24,16 +24,6 @@ ATTEMPT_DETAILS = (
     "time_to_mitigate_seconds",
     "time_to_restore_seconds",
 )
-
-
-class RecordedOnceMixin:
-    """Evidence and decisions are added, then only viewed: no change, no delete."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Scenario)
@@ -58,8 +48,10 @@ class ScenarioAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(ServiceRefusalAsFormErrorMixin, RecordedOnceMixin, admin.ModelAdmin):
+class AttemptAdmin(ServiceRefusalAsFormErrorMixin, EvidenceAdminMixin, admin.ModelAdmin):
     """Attempts entered here are recorded by `attempt_record`: numbered, pass decided by the pass mark, team kept."""
+
+    added_through_service = True
 
     list_display = [
         "__str__",
@@ -123,8 +115,10 @@ class AttemptAdmin(ServiceRefusalAsFormErrorMixin, RecordedOnceMixin, admin.Mode
 
 
 @admin.register(SignOff)
-class SignOffAdmin(ServiceRefusalAsFormErrorMixin, RecordedOnceMixin, admin.ModelAdmin):
+class SignOffAdmin(ServiceRefusalAsFormErrorMixin, EvidenceAdminMixin, admin.ModelAdmin):
     """Sign-offs are made through `signoff_create` (the person's coach, a published version) and never deleted."""
+
+    added_through_service = True
 
     list_display = [
         "__str__",

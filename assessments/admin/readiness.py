@@ -4,27 +4,15 @@ the service (the logged-in admin is the approver, so approver ≠ requester is e
 from django import forms
 from django.contrib import admin
 
+from program.admin_mixins import EvidenceAdminMixin
 from roles.admin import GateListFilter
 
 from ..models import ExpiryReminder, GateException, GateGrant, PersonReadiness
 from ..services import gate_exception_check, gate_exception_create
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services: the admin shows them and nobody edits or deletes them here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(PersonReadiness)
-class PersonReadinessAdmin(ReadOnlyAdmin):
+class PersonReadinessAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["person", "standard_version", "status", "criteria_met", "needs_reassessment", "expires_at"]
     list_filter = ["status", "criteria_met", "needs_reassessment", "standard"]
     search_fields = ["person__full_name", "person__email"]
@@ -32,7 +20,7 @@ class PersonReadinessAdmin(ReadOnlyAdmin):
 
 
 @admin.register(GateGrant)
-class GateGrantAdmin(ReadOnlyAdmin):
+class GateGrantAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["person", "gate", "granted_at", "expires_at", "removed_at", "removal_reason"]
     list_filter = [("gate", GateListFilter), ("removed_at", admin.EmptyFieldListFilter)]
     search_fields = ["person__full_name", "person__email"]
@@ -40,7 +28,7 @@ class GateGrantAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ExpiryReminder)
-class ExpiryReminderAdmin(ReadOnlyAdmin):
+class ExpiryReminderAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["signoff", "sent_at"]
     list_filter = ["sent_at"]
     search_fields = ["signoff__person__full_name", "signoff__person__email"]
@@ -69,10 +57,11 @@ class GateExceptionForm(forms.ModelForm):
 
 
 @admin.register(GateException)
-class GateExceptionAdmin(admin.ModelAdmin):
+class GateExceptionAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     """Exceptions are created here by an approver (the logged-in admin); never changed or deleted."""
 
     form = GateExceptionForm
+    added_through_service = True
     list_display = ["person", "gate", "starts_at", "ends_at", "ended_early_at", "approved_by", "requested_by"]
     list_filter = [("gate", GateListFilter)]
     search_fields = ["person__full_name", "person__email", "reason"]
@@ -81,12 +70,6 @@ class GateExceptionAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type("GateExceptionApprovalForm", (form,), {"approver": request.user})
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         created = gate_exception_create(

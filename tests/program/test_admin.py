@@ -19,6 +19,7 @@ from assessments.models import (
     QuarantinedStatement,
     Statement,
 )
+from equity.models import EquityFinding
 from program.groups import PROGRAM_APPS
 from program.models import AuditEntry, Person, TeamMembership
 from program.services import person_join
@@ -51,6 +52,8 @@ pytestmark = pytest.mark.django_db
 VIEW_ONLY_MODELS = {AuditEntry, TeamMembership, PersonReadiness, GateGrant, ExpiryReminder}
 # Written by the LRS sync and import: read (and re-processed, mapped) in the admin, never added there.
 VIEW_ONLY_MODELS |= {ActorIdentity, LRSSyncRun, QuarantinedStatement, Statement}
+# Written only by an equity audit run.
+VIEW_ONLY_MODELS |= {EquityFinding}
 
 PROGRAM_MODEL_ADMINS = sorted(
     (
@@ -110,7 +113,8 @@ def make_one_of_everything() -> None:
         starts_at=now,
         ends_at=now + datetime.timedelta(days=7),
     )
-    api_token_create(owner=UserFactory(), name="BI nightly", scopes=["people:read"], expires_in_days=30)
+    owner = UserFactory()
+    api_token_create(owner=owner, created_by=owner, name="BI nightly", scopes=["people:read"], expires_in_days=30)
     lrs_rows_create()
 
 
