@@ -12,7 +12,7 @@ from program.admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMi
 from .choices import ContentStatus
 from .forms import ReleaseVersionActionForm
 from .models import ContentItem, ContentVersion, RefreshTicket
-from .services import content_item_retire, content_version_release, refresh_ticket_open
+from .services import content_item_retire, content_version_release, refresh_ticket_open, refresh_ticket_update
 
 
 class ContentVersionInline(EvidenceAdminMixin, admin.TabularInline):
@@ -103,7 +103,8 @@ class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, EvidenceAdminMixin, ad
 
 @admin.register(RefreshTicket)
 class RefreshTicketAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
-    """New tickets open through `refresh_ticket_open` (the item's owner owns them unless someone is named)."""
+    """New tickets open through `refresh_ticket_open` (the item's owner owns them unless someone is named); changes
+    go through `refresh_ticket_update`, so closing one sets `closed_at` and every change is audited."""
 
     list_display = ["__str__", "item", "status", "source", "owner", "due_on", "created_at", "closed_at"]
     list_select_related = ["item", "owner"]
@@ -115,9 +116,19 @@ class RefreshTicketAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
         fields = ["item", "reason", "source", "source_reference", "owner", "due_on"]
         return fields if obj is None else [*fields, "status", "closed_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # What a ticket is about stays as opened; the service stamps closed_at.
+        return [] if obj is None else ["item", "reason", "source", "source_reference", "closed_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a ticket is closed (won't do), not deleted, so its history stays
+
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            ticket = refresh_ticket_update(
+                ticket=obj, actor=request.user, status=obj.status, owner=obj.owner, due_on=obj.due_on
+            )
+            adopt_saved(obj, ticket)
             return
         ticket = refresh_ticket_open(
             item=obj.item,

@@ -42,11 +42,22 @@ def audit_record(
     return entry
 
 
-def login_lockout_audit(*, username: str, ip_address: str) -> AuditEntry:
+def login_lockout_audit(*, username: str, ip_address: str, window: datetime.timedelta) -> AuditEntry | None:
     """Record that logins for `username` from `ip_address` are locked out after too many wrong passwords.
 
+    Once per lockout: django-axes signals again at each refused attempt while locked out, and a guesser must not
+    flood the trail, so nothing is written when the same lockout was recorded within `window` (the cool-off).
     Nobody is the actor (the caller is unauthenticated); the login's person, if any, is the subject, so their
     manager and the L&D admins see it next to the rest of their trail."""
+    already = AuditEntry.objects.filter(
+        action=AuditAction.LOCKED_OUT,
+        object_type="login",
+        object_id=username[:64],
+        occurred_at__gte=timezone.now() - window,
+        evidence__ip_address=ip_address,
+    )
+    if already.exists():
+        return None
     user = User.objects.filter(username=username).select_related("person").first() if username else None
     subject = getattr(user, "person", None) if user is not None else None
     return audit_record(

@@ -23,7 +23,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         throttle = AuthenticationFailureThrottle()
         wait = throttle.refusal_wait(request)
         if wait is not None:
-            raise exceptions.Throttled(wait, _("Too many invalid tokens from this address."))
+            raise exceptions.Throttled(wait, str(_("Too many invalid tokens from this address.")))
         if len(header) != 2:
             throttle.record_failure(request)
             raise exceptions.AuthenticationFailed(_("Invalid Authorization header: expected 'Bearer <token>'."))

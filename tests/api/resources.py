@@ -283,6 +283,9 @@ ACTION_TESTS = {
     "content-api:contentitem-retire": "tests.api.test_writes.test_retire_content_item",
     "content-api:contentversion-list POST": "tests.api.test_writes.test_content_version_release",
     "content-api:refreshticket-list POST": "tests.api.test_writes.test_refresh_ticket_open",
+    "content-api:refreshticket-set-status": (
+        "tests.api.test_writes.test_refresh_ticket_set_status_closes_it_through_the_service"
+    ),
     "assessments-api:attempt-list POST": "tests.api.test_writes.test_attempt_record_numbers_and_decides_pass",
     "assessments-api:attempt-export": "tests.api.test_exports.test_attempt_export_is_filtered_csv",
     "assessments-api:signoff-list POST": "tests.api.test_writes.test_signoff_by_own_coach",

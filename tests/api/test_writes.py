@@ -103,6 +103,23 @@ def test_refresh_ticket_open(org, admin_api):
     assert response.json()["owner"] == org.coach.pk  # the item's owner, by the service's rule
 
 
+def test_refresh_ticket_set_status_closes_it_through_the_service(org, admin_api, coach_user):
+    from content.models import RefreshTicket
+    from program.models import AuditEntry
+    from tests.content.factories import RefreshTicketFactory
+
+    ticket = RefreshTicketFactory(owner=org.coach)
+    url = reverse("content-api:refreshticket-set-status", args=[ticket.pk])
+    response = admin_api.post(url, {"status": "done"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "done" and response.json()["closed_at"] is not None
+    assert AuditEntry.objects.filter(object_type="refresh-ticket", object_id=str(ticket.pk)).exists()
+    assert admin_api.post(url, {"status": "finished"}, format="json").status_code == 400
+    # The owner may see the ticket but not close it (no change permission); closed_at is never accepted as input.
+    assert client_for(coach_user).post(url, {"status": "open"}, format="json").status_code == 403
+    assert RefreshTicket.objects.get(pk=ticket.pk).status == "done"
+
+
 def test_attempt_record_numbers_and_decides_pass(org, admin_api, coach_user):
     scenario = ScenarioFactory(pass_mark=80)
     url = reverse("assessments-api:attempt-list")

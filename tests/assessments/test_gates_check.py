@@ -118,7 +118,13 @@ def test_a_learner_may_check_themselves_but_not_someone_else(client):
     person_with_login("ivy", role=program.standard.role)
     client.force_login(me.user)
     assert check(client, person="hal", gate="deploy").status_code == 200
-    assert check(client, person="ivy", gate="deploy").status_code == 403
+    hidden = check(client, person="ivy", gate="deploy")
+    unknown = check(client, person="nobody", gate="deploy")
+    # Someone the caller may not see is answered exactly as someone who does not exist: no probing for emails.
+    assert hidden.status_code == unknown.status_code == 404
+    assert hidden.json() == {"detail": "No person with email or username 'ivy'."}
+    assert unknown.json() == {"detail": "No person with email or username 'nobody'."}
+    assert hidden.headers.keys() == unknown.headers.keys()
 
 
 @pytest.mark.parametrize("allowed", [True, False])
