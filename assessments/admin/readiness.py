@@ -8,7 +8,7 @@ from program.admin_mixins import EvidenceAdminMixin
 from roles.admin import GateListFilter
 
 from ..models import ExpiryReminder, GateException, GateGrant, PersonReadiness
-from ..services import gate_exception_check, gate_exception_create
+from ..services.exceptions import gate_exception_check, gate_exception_create
 
 
 @admin.register(PersonReadiness)
