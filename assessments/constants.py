@@ -8,3 +8,11 @@ GATE_EXCEPTION_MAX_DAYS = 30
 
 # People recomputed per batch: bounds memory and the size of each IN (...) list.
 RECOMPUTE_BATCH_SIZE = 500
+
+# How far back an L&D admin may date a sign-off recorded after the fact (a paper form, an outage of the portal);
+# a coach's sign-off is always dated now. Loading past history (the demo org) uses `signoff_record_history`.
+SIGNOFF_BACKDATE_MAX_DAYS = 14
+
+# Clock skew tolerated on times a client reports (an attempt's completion): later than this ahead of the server's
+# clock is refused, so evidence can never be dated in the future to stay fresh.
+CLIENT_CLOCK_SKEW_SECONDS = 300

@@ -293,7 +293,10 @@ ACTION_TESTS = {
     "assessments-api:signoff-revoke": "tests.api.test_readiness_and_gates.test_signoff_revoke_by_the_coach_closes_it",
     "assessments-api:personreadiness-export": "tests.api.test_readiness_and_gates.test_readiness_export_is_filtered",
     "assessments-api:gateexception-list POST": (
-        "tests.api.test_readiness_and_gates.test_gate_exception_create_with_the_caller_as_approver"
+        "tests.api.test_readiness_and_gates.test_gate_exception_requested_by_the_caller_and_approved_by_another"
+    ),
+    "assessments-api:gateexception-approve": (
+        "tests.api.test_readiness_and_gates.test_gate_exception_requested_by_the_caller_and_approved_by_another"
     ),
     "assessments-api:gateexception-end": "tests.api.test_readiness_and_gates.test_gate_exception_end_early",
     "assessments-api:quarantinedstatement-reprocess": "tests.api.test_lrs.test_reprocess_accepts_once_fixed",

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.services.exceptions import gate_exception_create
+from assessments.services.exceptions import gate_exception_approve, gate_exception_request
 from program.constants import INTEGRATION_GROUP
 from roles.choices import GateKind
 from tests.assessments.readiness_factories import person_with_login, program_setup, recompute
@@ -74,15 +74,16 @@ def test_an_open_exception_allows_until_its_end(integration_client):
     learner = person_with_login("eve", role=program.standard.role)
     recompute(learner)
     ends = timezone.now() + datetime.timedelta(days=3)
-    gate_exception_create(
+    requested = gate_exception_request(
         person=learner,
         gate=program.gates[GateKind.ON_CALL],
         reason="Holiday cover",
         requested_by=UserFactory(username="asker"),
-        approved_by=UserFactory(username="admin", is_superuser=True),
         starts_at=timezone.now() - datetime.timedelta(minutes=5),
         ends_at=ends,
     )
+    assert check(integration_client, person="eve", gate="on-call").json()["allowed"] is False, "not approved yet"
+    gate_exception_approve(exception=requested, approved_by=UserFactory(username="admin", is_superuser=True))
     body = check(integration_client, person="eve", gate="on-call").json()
     assert (body["allowed"], body["basis"]) == (True, "exception")
     assert "Holiday cover" in body["reason"]
