@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from .admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved
 from .forms import PersonAdminForm
 from .models import AuditEntry, Person, Region, Service, Shift, Team, TeamMembership
-from .services import person_join, person_move_team
+from .services import person_join, person_move_team, person_set_reporting_lines, team_set_manager
 
 admin.site.site_header = "Readiness Portal admin"
 admin.site.site_title = "Readiness Portal admin"
@@ -46,6 +46,13 @@ class TeamAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent", "manager"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ServiceInline]
+
+    def save_model(self, request, obj, form, change):
+        # Naming the manager goes through `team_set_manager`, so who may see the team is changed on the record.
+        manager = obj.manager
+        obj.manager_id = form.initial.get("manager") if change else None
+        obj.save()
+        team_set_manager(team=obj, manager=manager, actor=request.user)
 
 
 @admin.register(Service)
@@ -113,13 +120,18 @@ class PersonAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
             )
             adopt_saved(obj, person)
             return
-        if obj.team_id is None or not {"team", "role"} & set(form.changed_data):
-            obj.save()
-            return
-        # Save everything else first with the old team and role; the move then closes the old membership.
-        new_team, new_role = obj.team, obj.role
-        obj.team_id, obj.role_id = form.initial.get("team"), form.initial.get("role")
+        changed = set(form.changed_data)
+        moving = obj.team_id is not None and bool({"team", "role"} & changed)
+        new_team, new_role, new_manager, new_coach = obj.team, obj.role, obj.manager, obj.coach
+        # Save everything else first with the old team, role, manager and coach; the services then change those,
+        # so the move closes the old membership and the new reporting lines are audited with the admin.
+        if moving:
+            obj.team_id, obj.role_id = form.initial.get("team"), form.initial.get("role")
+        obj.manager_id, obj.coach_id = form.initial.get("manager"), form.initial.get("coach")
         obj.save()
+        person_set_reporting_lines(person=obj, manager=new_manager, coach=new_coach, actor=request.user)
+        if not moving:
+            return
         try:
             person_move_team(person=obj, team=new_team, role=new_role, on_date=form.cleaned_data["moved_on"])
         except ValueError as refusal:  # the service refuses a move dated before the current membership

@@ -92,8 +92,11 @@ def person_join(
 
 
 @transaction.atomic
-def person_set_reporting_lines(*, person: Person, manager: Person | None, coach: Person | None) -> Person:
-    """Set who a person reports to and who coaches them; nobody manages or coaches themselves."""
+def person_set_reporting_lines(
+    *, person: Person, manager: Person | None, coach: Person | None, actor: User | None = None
+) -> Person:
+    """Set who a person reports to and who coaches them; nobody manages or coaches themselves. Audited with `actor`
+    (None only for loads), since the coach decides sign-offs and the manager approves exceptions."""
     if person.pk is not None and person.pk in (getattr(manager, "pk", None), getattr(coach, "pk", None)):
         raise ValidationError(f"{person} cannot be their own manager or coach.")
     if (person.manager_id, person.coach_id) == (getattr(manager, "pk", None), getattr(coach, "pk", None)):
@@ -106,14 +109,16 @@ def person_set_reporting_lines(*, person: Person, manager: Person | None, coach:
         object_type="person-reporting",
         object_id=person.pk,
         subject_person=person,
+        actor=actor,
         summary=f"{person} now reports to {manager or 'nobody'} and is coached by {coach or 'nobody'}",
     )
     return person
 
 
 @transaction.atomic
-def team_set_manager(*, team: Team, manager: Person | None) -> Team:
-    """Name a team's manager (they then see the team and every team below it)."""
+def team_set_manager(*, team: Team, manager: Person | None, actor: User | None = None) -> Team:
+    """Name a team's manager (they then see the team and every team below it). Audited with `actor` (None only for
+    loads)."""
     if team.manager_id == getattr(manager, "pk", None):
         return team
     team.manager = manager
@@ -124,6 +129,7 @@ def team_set_manager(*, team: Team, manager: Person | None) -> Team:
         object_type="team-manager",
         object_id=team.pk,
         subject_person=manager,
+        actor=actor,
         summary=f"{manager or 'Nobody'} now manages {team}",
     )
     return team
