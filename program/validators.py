@@ -12,6 +12,7 @@ reports and repairs such rows).
 
 import json
 import math
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ RAW_STATEMENT_MAX_LENGTH = 1_000_000  # an xAPI statement as received, kept whol
 # JSON limits of request bodies (program.api.parsers) and of free-form JSON columns.
 JSON_MAX_DEPTH = 16
 JSON_BODY_MAX_BYTES = 1_000_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SAFE_INTEGER = 2**53  # beyond it JavaScript clients lose digits, and PostgreSQL's bigint ends at 2**63
 
 
@@ -54,7 +56,7 @@ def storable_text(value: str) -> str:
     """The text with lone surrogates replaced by U+FFFD and NUL characters dropped (for rendering and repair)."""
     if text_problem(value) is None:
         return value
-    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "")
+    return _SURROGATE.sub("\ufffd", value).replace("\x00", "")
 
 
 def text_validators(max_length: int) -> list:
