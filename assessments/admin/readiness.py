@@ -7,7 +7,7 @@ from django.contrib import admin
 from program.admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 from roles.admin import GateListFilter
 
-from ..models import ExpiryReminder, GateException, GateGrant, PersonReadiness
+from ..models import ExpiryReminder, GateException, GateGrant, PersonReadiness, ReadinessFailure
 from ..services.exceptions import gate_exception_approve, gate_exception_request, gate_exception_request_check
 
 
@@ -17,6 +17,16 @@ class PersonReadinessAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "criteria_met", "needs_reassessment", "standard"]
     search_fields = ["person__full_name", "person__email"]
     list_select_related = ["person", "standard_version__standard"]
+
+
+@admin.register(ReadinessFailure)
+class ReadinessFailureAdmin(EvidenceAdminMixin, admin.ModelAdmin):
+    """People whose readiness could not be recomputed: the rest of the batch was computed without them."""
+
+    list_display = ["person", "failed_at", "attempts", "error"]
+    list_filter = ["failed_at"]
+    search_fields = ["person__full_name", "person__email", "error"]
+    list_select_related = ["person"]
 
 
 @admin.register(GateGrant)

@@ -14,7 +14,7 @@ def approved_when_created(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0010_statement_rare_status_index'),
+        ('assessments', '0011_input_limits_and_readiness_failures'),
         ('roles', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('program', '0006_managers_grant_gate_exceptions'),
+        ('program', '0007_input_limits'),
     ]
 
     operations = [
