@@ -96,6 +96,13 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# The API docs pages (Swagger UI, Redoc: vendored, served from the portal, no user data in the page) start
+# themselves with inline scripts and style their widgets with inline <style> elements and workers from blob: URLs.
+API_DOCS_CSP = SECURE_CSP | {
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "worker-src": [CSP.SELF, "blob:"],
+}
 # Browser features the portal never uses, switched off for every page (program.middleware).
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []

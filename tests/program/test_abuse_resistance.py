@@ -134,6 +134,16 @@ def test_pages_carry_csp_with_a_nonce_and_permissions_policy(client):
     assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy
 
 
+def test_only_the_api_docs_pages_allow_inline_scripts(ld_admin_user, client):
+    client.force_login(ld_admin_user)
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "'unsafe-inline'" in docs["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in docs["Content-Security-Policy"]
+    for page in ("/", "/accounts/login/", "/admin/"):
+        assert "'unsafe-inline'" not in client.get(page)["Content-Security-Policy"].split("style-src-attr")[0], page
+
+
 def test_api_answers_are_private_and_not_stored(ld_admin_user):
     client = APIClient()
     client.force_authenticate(ld_admin_user)
