@@ -99,3 +99,17 @@ def test_equity_findings_cannot_be_typed_in_through_the_audit_inline(client, sup
     )
     assert response.status_code == 302
     assert not EquityFinding.objects.exists()
+
+
+def test_no_group_may_delete_evidence():
+    from django.contrib.auth.models import Permission
+
+    from program.groups import GROUP_PERMISSIONS, NEVER_DELETED_MODELS
+
+    deletable = Permission.objects.filter(
+        group__name__in=GROUP_PERMISSIONS, codename__startswith="delete_"
+    ).values_list("content_type__app_label", "content_type__model")
+    assert not set(deletable) & NEVER_DELETED_MODELS
+    assert {
+        (model._meta.app_label, model._meta.model_name) for model in EVIDENCE_MODELS if model is not AuditEntry
+    } <= (NEVER_DELETED_MODELS)
