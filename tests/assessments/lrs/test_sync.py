@@ -273,7 +273,8 @@ def test_only_one_sync_per_connection_runs_at_a_time(ralph):
     connection = make_connection(ralph.endpoint)
     assert sync_module._lease_acquire(connection.pk) is not None
 
-    assert connection_sync(connection_id=connection.pk) is None
+    with pytest.raises(sync_module.SyncSkipped, match="already running"):
+        connection_sync(connection_id=connection.pk)
     assert not connection.sync_runs.exists()
 
 
