@@ -57,7 +57,7 @@ def test_whole_second_stored_and_no_overlap_killed_mid_sync_loses_nothing(fake_l
     # Ten statements share each second of `stored`; pages of 7 split the seconds.
     for number in range(50):
         fake_lrs.add(make_statement(), stored=BASE_TIME + datetime.timedelta(seconds=number // 10))
-    connection = make_connection(fake_lrs.endpoint, page_size=7)
+    connection = make_connection(fake_lrs.endpoint, page_size=7, since_mode="stored")
     LRSConnection.objects.filter(pk=connection.pk).update(overlap_seconds=0)  # as a row saved before the minimum
     fake_lrs.outage_after = 2  # the sync dies after two pages: 14 statements, the cursor inside second 1
 
@@ -89,7 +89,7 @@ def test_lrs_filtering_since_on_timestamp_stops_the_sync_before_the_cursor_moves
             stored=BASE_TIME + datetime.timedelta(milliseconds=number),
             timestamp=BASE_TIME - datetime.timedelta(minutes=number),
         )
-    connection = make_connection(timestamp_lrs.endpoint, page_size=10)  # since mode `stored`, the default
+    connection = make_connection(timestamp_lrs.endpoint, page_size=10, since_mode="stored")  # the default mode
     timestamp_lrs.outage_after = 2  # and the sync would die after two pages
 
     stopped = connection_sync(connection_id=connection.pk)
@@ -114,7 +114,7 @@ def test_lrs_filtering_since_on_timestamp_stops_the_sync_before_the_cursor_moves
 
 def test_statement_stored_before_since_stops_the_sync(timestamp_lrs, evidence_setup):
     timestamp_lrs.add(make_statement(), stored=BASE_TIME)
-    connection = make_connection(timestamp_lrs.endpoint, page_size=10)
+    connection = make_connection(timestamp_lrs.endpoint, page_size=10, since_mode="stored")
     assert connection_sync(connection_id=connection.pk).status == SyncRunStatus.SUCCEEDED
     # Sent with a timestamp hours ahead of its arrival: an LRS filtering on timestamp answers it to any `since`.
     timestamp_lrs.add(
@@ -133,7 +133,7 @@ def test_statement_stored_before_since_stops_the_sync(timestamp_lrs, evidence_se
 def test_truncated_page_is_read_again(fake_lrs, fast_retries, evidence_setup):
     for number in range(25):
         fake_lrs.add(make_statement(), stored=BASE_TIME + datetime.timedelta(milliseconds=number))
-    connection = make_connection(fake_lrs.endpoint, page_size=10)
+    connection = make_connection(fake_lrs.endpoint, page_size=10, since_mode="stored")
     fake_lrs.truncate_next = 1
 
     run = connection_sync(connection_id=connection.pk)
@@ -157,7 +157,7 @@ def test_a_trickling_lrs_is_timed_out_by_the_total_deadline(fake_lrs, fast_retri
     settings.LRS_SYNC_TIMEOUT_SECONDS = 1
     for number in range(5):
         fake_lrs.add(make_statement(), stored=BASE_TIME + datetime.timedelta(milliseconds=number))
-    connection = make_connection(fake_lrs.endpoint, page_size=10)
+    connection = make_connection(fake_lrs.endpoint, page_size=10, since_mode="stored")
     fake_lrs.trickle_next, fake_lrs.trickle_seconds = 1, 4.0  # each piece well within the read timeout
 
     started = time.monotonic()
