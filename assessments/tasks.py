@@ -6,7 +6,6 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from . import services
 from .choices import SyncTrigger
 from .lrs.sync import (
     SyncSkipped,
@@ -16,6 +15,8 @@ from .lrs.sync import (
     lease_holder_here,
     runs_close_abandoned,
 )
+from .services.expiry import signoffs_expire_and_remind
+from .services.readiness import readiness_recompute_for_people
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +28,13 @@ logger = logging.getLogger(__name__)
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, soft_time_limit=840, time_limit=900)
 def readiness_recompute(person_ids: list[int]) -> int:
     """Recompute the readiness and gates of these people only (queued when their evidence or sign-offs change)."""
-    return services.readiness_recompute_for_people(person_ids=person_ids)
+    return readiness_recompute_for_people(person_ids=person_ids)
 
 
 @shared_task(soft_time_limit=1740, time_limit=1800)
 def readiness_expire_daily() -> dict[str, int]:
     """Daily: expire sign-offs past their validity and send the reminders due (beat: CELERY_BEAT_SCHEDULE)."""
-    return services.signoffs_expire_and_remind()
+    return signoffs_expire_and_remind()
 
 
 @shared_task(

@@ -14,7 +14,8 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 # Publishing must also recompute readiness and gates, which live above roles: the admin wires the two.
-from assessments.services import gate_save, standard_version_release
+from assessments.services.gates import gate_save
+from assessments.services.publish import standard_version_release
 from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 
 from .choices import VersionStatus

@@ -21,13 +21,10 @@ from tqdm import tqdm
 from assessments.choices import SyncRunKind
 from assessments.lrs.importing import statements_import
 from assessments.models import Attempt, LRSSyncRun, Scenario, SignOff
-from assessments.services import (
-    attempts_record_history,
-    gate_save,
-    readiness_recompute_for_people,
-    signoff_create,
-    signoff_revoke,
-)
+from assessments.services.attempts import attempts_record_history
+from assessments.services.gates import gate_save
+from assessments.services.readiness import readiness_recompute_for_people
+from assessments.services.signoffs import signoff_create, signoff_revoke
 from content.models import ContentItem, RefreshTicket
 from content.services import content_version_release, refresh_ticket_open, refresh_ticket_set_status
 from program.models import Person, Region, Service, Shift, Team, TeamMembership

@@ -7,7 +7,7 @@ from django.contrib import admin
 from roles.admin import GateListFilter
 
 from ..models import ExpiryReminder, GateException, GateGrant, PersonReadiness
-from ..services import gate_exception_check, gate_exception_create
+from ..services.exceptions import gate_exception_check, gate_exception_create
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

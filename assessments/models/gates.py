@@ -8,7 +8,7 @@ from django.db.models import Q
 class GateGrant(models.Model):
     """A person holding a gate because their required standard is signed off and current.
 
-    Granted and removed only by `assessments.services` (each change audited); a removed grant is kept,
+    Granted and removed only by `assessments.services.grants` (each change audited); a removed grant is kept,
     with when and why, and a new grant is a new row.
     """
 

@@ -8,7 +8,7 @@ from ..choices import ReadinessStatus
 class PersonReadiness(models.Model):
     """Where one person stands against one standard, computed against its current published version.
 
-    Written only by `assessments.services.readiness_recompute_for_people`; pages and the gate check read this
+    Written only by `assessments.services.readiness.readiness_recompute_for_people`; pages and the gate check read this
     one row instead of re-deriving readiness from the evidence.
     """
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessments.choices import ReadinessStatus
 from assessments.models import PersonReadiness
-from assessments.services import standard_version_release
+from assessments.services.publish import standard_version_release
 from roles.choices import Grandfathering
 from roles.services import standard_version_diff, standard_version_new_draft
 from tests.assessments.factories import ScenarioFactory
