@@ -5,17 +5,21 @@ Against `FakeLRS`, a real HTTP LRS in a thread whose habits each test chooses (t
 
 import datetime
 import io
+import sys
+import threading
 import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection as db_connection
 from django.utils import timezone
 
 from assessments.choices import SyncRunStatus
+from assessments.lrs import ingest
 from assessments.lrs import sync as sync_module
 from assessments.lrs.profile import scenario_activity_iri
 from assessments.lrs.sync import SyncSkipped, connection_sync
-from assessments.models import Attempt, LRSConnection, LRSSyncRun, Statement
+from assessments.models import ActorIdentity, Attempt, LRSConnection, LRSSyncRun, Statement
 from tests.assessments.factories import ScenarioFactory
 from tests.program.factories import PersonFactory
 
@@ -260,3 +264,50 @@ def test_every_task_acknowledges_late_with_time_limits_inside_the_visibility_tim
         assert hard <= settings.CELERY_LONGEST_TASK_SECONDS < visibility, task.name
         assert task.acks_late and task.reject_on_worker_lost, task.name
     assert settings.LRS_SYNC_RUN_SECONDS < celery_app.tasks["assessments.tasks.lrs_sync_connection"].soft_time_limit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_connections_syncing_the_same_statements_at_once_store_each_once(fake_lrs, monkeypatch):
+    if db_connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time: the race needs PostgreSQL")
+    person = PersonFactory(email="learner@example.com")
+    ScenarioFactory(key="checkout-latency-lab", xapi_activity_iri=scenario_activity_iri("checkout-latency-lab"))
+    ActorIdentity.objects.create(kind="mbox", key="mbox:mailto:learner@example.com", person=person)
+    for number in range(40):
+        fake_lrs.add(make_statement(), stored=BASE_TIME + datetime.timedelta(milliseconds=number))
+    connections = [make_connection(fake_lrs.endpoint, page_size=100, since_mode="stored") for _ in range(2)]
+    # Both syncs look for the attempts already made before either stores its own: the race, made certain.
+    mapping = sys.modules[ingest.attempts_record_from_statements.__module__]
+    real_values_present = mapping.values_present
+    both_looked = threading.Barrier(2, timeout=3)
+
+    def values_present_then_wait(model, field_name, values):
+        found = real_values_present(model, field_name, values)
+        if model is Attempt:
+            try:
+                both_looked.wait()
+            except threading.BrokenBarrierError:
+                pass  # the other one waits for the lock this one holds
+        return found
+
+    monkeypatch.setattr(mapping, "values_present", values_present_then_wait)
+    runs = {}
+
+    def sync_in_a_thread(connection):
+        try:
+            runs[connection.pk] = connection_sync(connection_id=connection.pk)
+        finally:
+            db_connection.close()
+
+    threads = [threading.Thread(target=sync_in_a_thread, args=(connection,)) for connection in connections]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert [runs[connection.pk].status for connection in connections] == [SyncRunStatus.SUCCEEDED] * 2, [
+        run.error for run in runs.values()
+    ]
+    assert_each_statement_stored_once(fake_lrs)
+    assert sum(run.new for run in runs.values()) == 40 == sum(run.attempts_created for run in runs.values())
+    assert sorted(Attempt.objects.values_list("attempt_number", flat=True)) == list(range(1, 41))
