@@ -266,7 +266,7 @@ def test_every_task_acknowledges_late_with_time_limits_inside_the_visibility_tim
     assert settings.LRS_SYNC_RUN_SECONDS < celery_app.tasks["assessments.tasks.lrs_sync_connection"].soft_time_limit
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_connections_syncing_the_same_statements_at_once_store_each_once(fake_lrs, monkeypatch):
     if db_connection.vendor != "postgresql":
         pytest.skip("SQLite lets one writer in at a time: the race needs PostgreSQL")
@@ -311,3 +311,44 @@ def test_two_connections_syncing_the_same_statements_at_once_store_each_once(fak
     assert_each_statement_stored_once(fake_lrs)
     assert sum(run.new for run in runs.values()) == 40 == sum(run.attempts_created for run in runs.values())
     assert sorted(Attempt.objects.values_list("attempt_number", flat=True)) == list(range(1, 41))
+
+
+def test_a_queued_sync_stops_after_its_run_time_and_the_next_one_continues(fake_lrs, evidence_setup):
+    for number in range(25):
+        fake_lrs.add(make_statement(), stored=BASE_TIME + datetime.timedelta(milliseconds=number))
+    connection = make_connection(fake_lrs.endpoint, page_size=10, since_mode="stored")
+
+    first = connection_sync(connection_id=connection.pk, run_seconds=0.001)
+    second = connection_sync(connection_id=connection.pk)
+
+    assert (first.status, first.pages, first.more_to_read) == (SyncRunStatus.SUCCEEDED, 1, True)
+    assert (second.status, second.more_to_read) == (SyncRunStatus.SUCCEEDED, False)
+    assert_each_statement_stored_once(fake_lrs)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_slow_page_does_not_let_the_lease_expire_while_its_sync_is_alive(fake_lrs, settings):
+    if db_connection.vendor != "postgresql":
+        pytest.skip("a second sync at the same time needs PostgreSQL")
+    settings.LRS_SYNC_LEASE_SECONDS = 1  # a heartbeat every 0.25 s
+    for number in range(15):
+        fake_lrs.add(make_statement(), stored=BASE_TIME + datetime.timedelta(milliseconds=number))
+    connection = make_connection(fake_lrs.endpoint, page_size=10, since_mode="stored")
+    fake_lrs.hold_after = 1  # the second page takes 3 s to come
+    threading.Timer(3, fake_lrs.released.set).start()
+    runs = []
+
+    def sync_in_a_thread():
+        try:
+            runs.append(connection_sync(connection_id=connection.pk))
+        finally:
+            db_connection.close()
+
+    thread = threading.Thread(target=sync_in_a_thread)
+    thread.start()
+    time.sleep(2)  # twice the lease: without the heartbeat it would have expired
+    with pytest.raises(SyncSkipped, match="already running"):
+        connection_sync(connection_id=connection.pk)
+    thread.join(timeout=30)
+
+    assert runs[0].status == SyncRunStatus.SUCCEEDED and runs[0].new == 15
