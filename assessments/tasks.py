@@ -16,7 +16,7 @@ from .lrs.sync import (
     runs_close_abandoned,
 )
 from .services.expiry import signoffs_expire_and_remind
-from .services.readiness import readiness_recompute_for_people
+from .services.readiness import readiness_recompute_for_people, readiness_recompute_for_standard
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,19 @@ logger = logging.getLogger(__name__)
 def readiness_recompute(person_ids: list[int]) -> int:
     """Recompute the readiness and gates of these people only (queued when their evidence or sign-offs change)."""
     return readiness_recompute_for_people(person_ids=person_ids)
+
+
+@shared_task(
+    name="assessments.readiness_recompute_for_standard",  # queued by name from roles (below): never rename
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=1740,
+    time_limit=1800,
+)
+def readiness_recompute_for_standard_task(standard_id: int, role_members: bool) -> int:
+    """Recompute the people a standard concerns after it changed in roles (a version published, a gate saved)."""
+    return readiness_recompute_for_standard(standard_id=standard_id, role_members=role_members)
 
 
 @shared_task(soft_time_limit=1740, time_limit=1800)

@@ -192,8 +192,8 @@ def test_inactive_people_lose_their_gates():
 
 
 def test_a_new_gate_is_granted_at_once_to_people_already_signed_off(django_capture_on_commit_callbacks):
-    from assessments.services.gates import gate_save
     from roles.models import Gate
+    from roles.services import gate_save
 
     program = program_setup(criteria=1)
     coach = person_with_login("coach-b")

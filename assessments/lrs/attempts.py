@@ -11,11 +11,11 @@ from program.models import Person
 from roles.models import StandardVersion
 
 from ..choices import EvidenceSource, StatementStatus
-from ..lrs.bulk import rows_insert, values_present
-from ..lrs.mapping import MappingError, attempt_values, makes_attempt, scenario_for
-from ..lrs.parsing import ParsedStatement
 from ..models import Attempt, Scenario, Statement
-from .readiness import readiness_recompute_queue
+from ..services.readiness import readiness_recompute_queue
+from .bulk import rows_insert, values_present
+from .mapping import MappingError, attempt_values, makes_attempt, scenario_for
+from .parsing import ParsedStatement
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0010_statement_rare_status_index'),
+        ('assessments', '0011_input_limits_and_readiness_failures'),
     ]
 
     operations = [
