@@ -155,7 +155,7 @@ def _cursor(query: bytes) -> str:
         _cursor(b"p=2026-99-99"),
         _cursor(b"p=%00"),
         _cursor(b"p=99999999999999999999999"),
-        _cursor(b"r=1&p=0001-01-01T00:00:00%2B05:00"),
+        _cursor(b"r=1&p=2026-01-01T00:00:00%00"),
         _cursor(b"o=-1"),
         _cursor(b"r=x"),
         "%ED%A0%80",
