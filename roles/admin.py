@@ -357,7 +357,8 @@ class CriterionAdmin(ServiceRefusalAsFormErrorMixin, FrozenWhenPublishedMixin, a
     list_select_related = ["version__standard", "skill"]
     search_fields = ["key", "title", "description", "skill__name", "version__standard__name"]
     list_filter = ["version__status", "version__standard", "required_level", "skill"]
-    autocomplete_fields = ["skill", "required_scenarios"]
+    autocomplete_fields = ["skill"]
+    # The required scenarios are declared by assessments (above roles), whose admin adds their inline to this one.
     inlines = [LevelDescriptorInline]
 
     def version_of(self, obj):

@@ -102,7 +102,10 @@ class StandardVersion(models.Model):
 
 
 class Criterion(models.Model):
-    """A rubric criterion of a standard version: the skill, the bar, and how long evidence counts."""
+    """A rubric criterion of a standard version: the skill, the bar, and how long evidence counts.
+
+    Its required scenarios (`criterion.required_scenarios`) are declared by `assessments.Scenario`, the app above
+    this one, so the model graph points one way; roles reads them through that reverse relation only."""
 
     version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE, related_name="criteria")
     key = models.SlugField(max_length=64, help_text="Stable across versions, so changes can be compared.")
@@ -123,7 +126,6 @@ class Criterion(models.Model):
     evidence_validity_days = models.PositiveIntegerField(
         default=365, help_text="Evidence older than this no longer counts."
     )
-    required_scenarios = models.ManyToManyField("assessments.Scenario", blank=True, related_name="required_by_criteria")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
