@@ -19,6 +19,7 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
     LD_ADMIN_GROUP: {(app, "*"): ALL_ACTIONS for app in PROGRAM_APPS},
     COACH_GROUP: {
         ("program", "person"): ("view",),
+        ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
         ("content", "contentitem"): ("view",),
         ("assessments", "scenario"): ("view",),
@@ -29,6 +30,7 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("program", "person"): ("view",),
         ("program", "team"): ("view",),
         ("program", "service"): ("view",),
+        ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
         ("assessments", "attempt"): ("view",),
         ("assessments", "signoff"): ("view",),
@@ -37,6 +39,7 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("equity", "*"): ("view",),
     },
     LEARNER_GROUP: {
+        ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
         ("content", "contentitem"): ("view",),
         ("assessments", "scenario"): ("view",),

@@ -79,6 +79,24 @@ class Service(models.Model):
         return self.name
 
 
+class Role(models.Model):
+    """A job role with one readiness bar (e.g. on-call responder / SRE).
+
+    An org fact (what a person does), so it lives here with the people; its readiness standard and learning path
+    point at it from the apps above. The table keeps its first name (`roles_role`)."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "roles_role"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Person(models.Model):
     """An engineer in the program (or a coach or manager), linked to a login when they have one."""
 
@@ -87,7 +105,7 @@ class Person(models.Model):
     )
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
-    role = models.ForeignKey("roles.Role", null=True, blank=True, on_delete=models.PROTECT, related_name="people")
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.PROTECT, related_name="people")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="people")
     shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="people")
@@ -119,7 +137,7 @@ class TeamMembership(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
-    role = models.ForeignKey("roles.Role", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
 

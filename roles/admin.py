@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
+from program.models import Role
 
 from .choices import VersionStatus
 from .models import (
@@ -23,7 +24,6 @@ from .models import (
     LevelDescriptor,
     PathStep,
     ReadinessStandard,
-    Role,
     Skill,
     SkillTag,
     StandardVersion,

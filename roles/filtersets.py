@@ -3,9 +3,10 @@
 from django_filters import rest_framework as filters
 
 from program.api.filters import IdFilter
+from program.models import Role
 
 from .choices import GateKind, VersionStatus
-from .models import Gate, LearningPath, ReadinessStandard, Role, Skill, StandardVersion
+from .models import Gate, LearningPath, ReadinessStandard, Skill, StandardVersion
 
 
 class RoleFilterSet(filters.FilterSet):

@@ -1,4 +1,5 @@
-"""Roles, skills, versioned readiness standards (rubrics), gates and learning paths."""
+"""Skills, versioned readiness standards (rubrics) of each role, gates and learning paths. (The role itself is an org
+fact: `program.models.Role`.)"""
 
 from decimal import Decimal
 
@@ -6,21 +7,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from program.models import Role
+
 from .choices import GateKind, Grandfathering, RubricLevel, StepKind, VersionStatus
-
-
-class Role(models.Model):
-    """A job role with one readiness bar (e.g. on-call responder / SRE)."""
-
-    key = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class SkillTag(models.Model):

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from program.api.model_serializer import ModelSerializer
+from program.models import Role
 from roles.models import (
     Criterion,
     Gate,
@@ -10,7 +11,6 @@ from roles.models import (
     LevelDescriptor,
     PathStep,
     ReadinessStandard,
-    Role,
     Skill,
     StandardVersion,
 )

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from program.api.viewsets import ReadOnlyApiViewSet
 from program.api.visibility import Visibility
+from program.models import Role
 from roles.filtersets import (
     GateFilterSet,
     LearningPathFilterSet,
@@ -15,7 +16,7 @@ from roles.filtersets import (
     SkillFilterSet,
     StandardVersionFilterSet,
 )
-from roles.models import Gate, LearningPath, ReadinessStandard, Role, Skill, StandardVersion
+from roles.models import Gate, LearningPath, ReadinessStandard, Skill, StandardVersion
 from roles.services import standard_version_new_draft, standard_version_publish
 
 from .serializers import (

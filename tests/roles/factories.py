@@ -2,6 +2,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from program.models import Role
 from roles.choices import GateKind, StepKind, VersionStatus
 from roles.models import (
     Criterion,
@@ -10,7 +11,6 @@ from roles.models import (
     LevelDescriptor,
     PathStep,
     ReadinessStandard,
-    Role,
     Skill,
     SkillTag,
     StandardVersion,
