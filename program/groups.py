@@ -22,6 +22,8 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
         ("content", "contentitem"): ("view",),
+        ("content", "learningpath"): ("view",),
+        ("content", "pathstep"): ("view",),
         ("assessments", "scenario"): ("view",),
         ("assessments", "attempt"): ("view",),
         ("assessments", "signoff"): ("view", "add", "change"),
@@ -32,6 +34,8 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("program", "service"): ("view",),
         ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
+        ("content", "learningpath"): ("view",),
+        ("content", "pathstep"): ("view",),
         ("assessments", "attempt"): ("view",),
         ("assessments", "signoff"): ("view",),
         # A manager approves (and ends early) time-boxed gate exceptions for their people.
@@ -42,6 +46,8 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
         ("content", "contentitem"): ("view",),
+        ("content", "learningpath"): ("view",),
+        ("content", "pathstep"): ("view",),
         ("assessments", "scenario"): ("view",),
     },
     INTEGRATION_GROUP: {(app, "*"): ("view",) for app in PROGRAM_APPS}

@@ -6,7 +6,7 @@ from program.api.filters import IdFilter
 from program.models import Role
 
 from .choices import GateKind, VersionStatus
-from .models import Gate, LearningPath, ReadinessStandard, Skill, StandardVersion
+from .models import Gate, ReadinessStandard, Skill, StandardVersion
 
 
 class RoleFilterSet(filters.FilterSet):
@@ -54,11 +54,3 @@ class GateFilterSet(filters.FilterSet):
     class Meta:
         model = Gate
         fields = ["kind", "service", "required_standard", "active"]
-
-
-class LearningPathFilterSet(filters.FilterSet):
-    role = IdFilter(field_name="role_id")
-
-    class Meta:
-        model = LearningPath
-        fields = ["role"]

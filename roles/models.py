@@ -1,5 +1,5 @@
-"""Skills, versioned readiness standards (rubrics) of each role, gates and learning paths. (The role itself is an org
-fact: `program.models.Role`.)"""
+"""Skills, versioned readiness standards (rubrics) of each role, and gates. (The role itself is an org fact,
+`program.models.Role`; learning paths are content sequenced for a role, `content.models.LearningPath`.)"""
 
 from decimal import Decimal
 
@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from program.models import Role
 
-from .choices import GateKind, Grandfathering, RubricLevel, StepKind, VersionStatus
+from .choices import GateKind, Grandfathering, RubricLevel, VersionStatus
 
 
 class SkillTag(models.Model):
@@ -171,37 +171,3 @@ class Gate(models.Model):
     def __str__(self):
         where = self.service.name if self.service_id else "all services"
         return f"{self.get_kind_display()} ({where})"
-
-
-class LearningPath(models.Model):
-    """The one learning path of a role: ordered steps of courses, labs, drills, checklists and job aids."""
-
-    role = models.OneToOneField(Role, on_delete=models.PROTECT, related_name="learning_path")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["title"]
-
-    def __str__(self):
-        return self.title
-
-
-class PathStep(models.Model):
-    """One ordered step of a learning path, pointing at a content item and the skills it builds."""
-
-    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=16, choices=StepKind.choices)
-    content_item = models.ForeignKey("content.ContentItem", on_delete=models.PROTECT, related_name="path_steps")
-    skills = models.ManyToManyField(Skill, blank=True, related_name="path_steps")
-    required = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["path", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["path", "position"], name="step_position_unique_per_path"),
-        ]
-
-    def __str__(self):
-        return f"{self.path} · {self.position}. {self.get_kind_display()}"

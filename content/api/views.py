@@ -1,11 +1,16 @@
-"""API of content items (retire), their versions (release) and refresh tickets (open)."""
+"""API of content items (retire), their versions (release), refresh tickets (open) and learning paths."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from content.filtersets import ContentItemFilterSet, ContentVersionFilterSet, RefreshTicketFilterSet
-from content.models import ContentItem, ContentVersion, RefreshTicket
+from content.filtersets import (
+    ContentItemFilterSet,
+    ContentVersionFilterSet,
+    LearningPathFilterSet,
+    RefreshTicketFilterSet,
+)
+from content.models import ContentItem, ContentVersion, LearningPath, RefreshTicket
 from content.services import content_item_retire, content_version_release, refresh_ticket_open
 from program.api.viewsets import ReadOnlyApiViewSet, ServiceCreateMixin
 from program.api.visibility import Visibility
@@ -14,6 +19,7 @@ from .serializers import (
     ContentItemSerializer,
     ContentVersionReleaseSerializer,
     ContentVersionSerializer,
+    LearningPathSerializer,
     RefreshTicketOpenSerializer,
     RefreshTicketSerializer,
 )
@@ -59,3 +65,13 @@ class RefreshTicketViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
     scope_family = "content"
     create_serializer_class = RefreshTicketOpenSerializer
     create_service = refresh_ticket_open
+
+
+class LearningPathViewSet(ReadOnlyApiViewSet):
+    """The learning path of each role, with its ordered steps."""
+
+    queryset = LearningPath.objects.prefetch_related("steps__skills")
+    visibility = Visibility.everyone()
+    serializer_class = LearningPathSerializer
+    filterset_class = LearningPathFilterSet
+    scope_family = "standards"
