@@ -1,5 +1,7 @@
 """The org the program runs in: people, teams, the services they own, regions, shifts, and history."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -156,6 +158,17 @@ class TeamMembership(models.Model):
     def __str__(self):
         end = self.ended_on.isoformat() if self.ended_on else "now"
         return f"{self.person} on {self.team} ({self.started_on.isoformat()} – {end})"
+
+    # The one boundary rule of "the team of a person on a date": a membership covers its start day up to, not
+    # including, its end day, which is the day a move starts the next membership (`person_move_team`).
+    def covers(self, day: datetime.date) -> bool:
+        """Whether the person was on this team on `day` (in memory: for rows already loaded)."""
+        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+
+    @staticmethod
+    def covering(day: datetime.date) -> Q:
+        """The same rule as `covers`, as a filter."""
+        return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
 
 
 class AuditEntry(models.Model):
