@@ -8,6 +8,12 @@ from django.db import models
 from django.db.models import Q
 
 from program.models import Role
+from program.validators import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    text_validators,
+    validate_storable_text,
+)
 
 from .choices import GateKind, Grandfathering, RubricLevel, VersionStatus
 
@@ -28,8 +34,10 @@ class Skill(models.Model):
     """A skill traced to a checkout outcome; skills form a small taxonomy (parent) with tags."""
 
     key = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=120, validators=[validate_storable_text])
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     tags = models.ManyToManyField(SkillTag, blank=True, related_name="skills")
 
@@ -44,7 +52,7 @@ class ReadinessStandard(models.Model):
     """The one readiness bar of a role; its content lives in numbered versions."""
 
     role = models.OneToOneField(Role, on_delete=models.PROTECT, related_name="standard")
-    name = models.CharField(max_length=160)
+    name = models.CharField(max_length=160, validators=[validate_storable_text])
     signoff_validity_days = models.PositiveIntegerField(
         default=365, help_text="How long a coach's sign-off against this standard stays current."
     )
@@ -65,7 +73,7 @@ class StandardVersion(models.Model):
     standard = models.ForeignKey(ReadinessStandard, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
-    change_note = models.TextField(blank=True)
+    change_note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -99,8 +107,10 @@ class Criterion(models.Model):
     version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE, related_name="criteria")
     key = models.SlugField(max_length=64, help_text="Stable across versions, so changes can be compared.")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="criteria")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, validators=[validate_storable_text])
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
     weight = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("1.00"), validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -136,8 +146,10 @@ class LevelDescriptor(models.Model):
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="levels")
     level = models.PositiveSmallIntegerField(choices=RubricLevel.choices)
-    descriptor = models.TextField()
-    example_of_good = models.TextField(blank=True)
+    descriptor = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH))
+    example_of_good = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
 
     class Meta:
         ordering = ["criterion", "level"]

@@ -3,23 +3,27 @@ of `assessments.readiness`, store one row per person and standard, then let gate
 
 import datetime
 import itertools
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from program.models import Person
+from program.validators import NOTE_MAX_LENGTH, storable_text
 from roles.choices import VersionStatus
 from roles.models import Criterion, ReadinessStandard, StandardVersion
 from roles.services import criteria_diff
 
 from ..choices import SignOffDecision
 from ..constants import RECOMPUTE_BATCH_SIZE
-from ..models import Attempt, PersonReadiness, Scenario, SignOff
+from ..models import Attempt, PersonReadiness, ReadinessFailure, Scenario, SignOff
 from ..readiness import AttemptFact, CriterionRule, SignOffFact, decide_status, evaluate_criterion
 from .grants import gate_grants_sync
+
+logger = logging.getLogger(__name__)
 
 
 def readiness_recompute_queue(person_ids: Iterable[int]) -> None:
@@ -51,8 +55,43 @@ def readiness_recompute_for_people(*, person_ids: Iterable[int], now: datetime.d
     now = now or timezone.now()
     written = 0
     for batch in itertools.batched(sorted(set(person_ids)), RECOMPUTE_BATCH_SIZE):
-        written += _readiness_recompute_batch(list(batch), now)
+        written += _readiness_recompute_isolated(list(batch), now)
     return written
+
+
+def _readiness_recompute_isolated(person_ids: list[int], now: datetime.datetime) -> int:
+    """Recompute a batch; when it fails, halve it until the people whose data fails are alone, record a
+    `ReadinessFailure` for each of them, and compute everyone else. A transient database error (a lock timeout,
+    a lost connection) is not about anyone's data: it propagates, so the task retries the whole batch."""
+    try:
+        written = _readiness_recompute_batch(person_ids, now)
+    except OperationalError:
+        raise
+    except Exception as error:
+        if len(person_ids) > 1:
+            middle = len(person_ids) // 2
+            return _readiness_recompute_isolated(person_ids[:middle], now) + _readiness_recompute_isolated(
+                person_ids[middle:], now
+            )
+        logger.exception("Readiness recompute failed for person %s", person_ids[0])
+        _readiness_failure_record(person_id=person_ids[0], error=error, now=now)
+        return 0
+    ReadinessFailure.objects.filter(person_id__in=person_ids).delete()
+    return written
+
+
+def _readiness_failure_record(*, person_id: int, error: Exception, now: datetime.datetime) -> None:
+    """Keep (or refresh) the one failure row of a person, with the error in words an L&D admin can pass on."""
+    message = storable_text(f"{type(error).__name__}: {error}")[:NOTE_MAX_LENGTH]
+    with transaction.atomic():
+        if not Person.objects.filter(pk=person_id).exists():
+            return
+        failure, created = ReadinessFailure.objects.select_for_update().get_or_create(
+            person_id=person_id, defaults={"failed_at": now, "error": message}
+        )
+        if not created:
+            failure.failed_at, failure.error, failure.attempts = now, message, failure.attempts + 1
+            failure.save(update_fields=["failed_at", "error", "attempts"])
 
 
 @transaction.atomic

@@ -103,7 +103,11 @@ def fuzz_token(org, ld_admin_user):
     StatementFactory(identity=ActorIdentityFactory(person=None))
     QuarantinedStatementFactory(connection=run.connection, run=run)
     _token, plain = api_token_create(
-        owner=ld_admin_user, name="schemathesis", scopes=list(ApiScope.values), expires_in_days=1
+        owner=ld_admin_user,
+        created_by=ld_admin_user,
+        name="schemathesis",
+        scopes=list(ApiScope.values),
+        expires_in_days=1,
     )
     return plain
 

@@ -1,10 +1,12 @@
 """Learning paths (a role's sequence of content items) are content's, so nothing in roles points up to content: the
-models join content's state on their existing tables (roles.0004 took them out of roles'), their content types
+models join content's state on their existing tables (roles.0005 took them out of roles'), their content types
 follow (keeping the permissions held on them), and the groups are re-applied."""
 
+import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
+import program.validators
 from program.groups import sync_group_permissions
 
 MOVED = ("learningpath", "pathstep")
@@ -28,9 +30,9 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("content", "0002_initial"),
-        ("program", "0008_role_permissions_follow_the_model"),
-        ("roles", "0004_learning_paths_leave_roles"),
+        ("content", "0003_input_limits"),
+        ("program", "0011_role_permissions_follow_the_model"),
+        ("roles", "0005_learning_paths_leave_roles"),
     ]
 
     operations = [
@@ -40,8 +42,18 @@ class Migration(migrations.Migration):
                     name="LearningPath",
                     fields=[
                         ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                        ("title", models.CharField(max_length=200)),
-                        ("description", models.TextField(blank=True)),
+                        ("title", models.CharField(max_length=200, validators=[program.validators.validate_storable_text])),
+                        (
+                            "description",
+                            models.TextField(
+                                blank=True,
+                                max_length=10000,
+                                validators=[
+                                    django.core.validators.MaxLengthValidator(10000),
+                                    program.validators.validate_storable_text,
+                                ],
+                            ),
+                        ),
                         (
                             "role",
                             models.OneToOneField(

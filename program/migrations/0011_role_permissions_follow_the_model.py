@@ -22,8 +22,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("program", "0007_role_owned_by_program"),
-        ("roles", "0003_role_owned_by_program"),
+        ("program", "0010_role_owned_by_program"),
+        ("roles", "0004_role_owned_by_program"),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-"""`Criterion.required_scenarios` is now declared from the scenario side (assessments.0011); the table and its rows
+"""`Criterion.required_scenarios` is now declared from the scenario side (assessments.0013); the table and its rows
 stay as they are, only Django's state moves."""
 
 from django.db import migrations
@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("roles", "0001_initial"),
+        ("roles", "0002_input_limits"),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-"""`Scenario.required_by_criteria` takes over `roles.Criterion.required_scenarios` (roles.0002) on the same table, so
+"""`Scenario.required_by_criteria` takes over `roles.Criterion.required_scenarios` (roles.0003) on the same table, so
 no relation runs from roles up to assessments; the rows stay as they are, only Django's state moves."""
 
 from django.db import migrations, models
@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0010_statement_rare_status_index"),
-        ("roles", "0002_criterion_required_scenarios_declared_by_scenario"),
+        ("assessments", "0012_gate_exception_approval"),
+        ("roles", "0003_criterion_required_scenarios_declared_by_scenario"),
     ]
 
     operations = [

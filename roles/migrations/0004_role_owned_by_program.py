@@ -1,4 +1,4 @@
-"""The standard and the learning path of a role point at `program.Role` (program.0007); `roles.Role` leaves Django's
+"""The standard and the learning path of a role point at `program.Role` (program.0010); `roles.Role` leaves Django's
 state. No table changes."""
 
 import django.db.models.deletion
@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("roles", "0002_criterion_required_scenarios_declared_by_scenario"),
-        ("program", "0007_role_owned_by_program"),
+        ("roles", "0003_criterion_required_scenarios_declared_by_scenario"),
+        ("program", "0010_role_owned_by_program"),
     ]
 
     operations = [
