@@ -38,8 +38,11 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
     LD_ADMIN_GROUP: {(app, "*"): ALL_ACTIONS for app in PROGRAM_APPS},
     COACH_GROUP: {
         ("program", "person"): ("view",),
+        ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
         ("content", "contentitem"): ("view",),
+        ("content", "learningpath"): ("view",),
+        ("content", "pathstep"): ("view",),
         ("assessments", "scenario"): ("view",),
         ("assessments", "attempt"): ("view",),
         ("assessments", "signoff"): ("view", "add", "change"),
@@ -48,7 +51,10 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("program", "person"): ("view",),
         ("program", "team"): ("view",),
         ("program", "service"): ("view",),
+        ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
+        ("content", "learningpath"): ("view",),
+        ("content", "pathstep"): ("view",),
         ("assessments", "attempt"): ("view",),
         ("assessments", "signoff"): ("view",),
         # A manager approves (and ends early) time-boxed gate exceptions for their people.
@@ -56,8 +62,11 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("equity", "*"): ("view",),
     },
     LEARNER_GROUP: {
+        ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
         ("content", "contentitem"): ("view",),
+        ("content", "learningpath"): ("view",),
+        ("content", "pathstep"): ("view",),
         ("assessments", "scenario"): ("view",),
     },
     INTEGRATION_GROUP: {(app, "*"): ("view",) for app in PROGRAM_APPS}
