@@ -1,4 +1,5 @@
-"""Roles, skills, versioned readiness standards (rubrics), gates and learning paths."""
+"""Skills, versioned readiness standards (rubrics) of each role, and gates. (The role itself is an org fact,
+`program.models.Role`; learning paths are content sequenced for a role, `content.models.LearningPath`.)"""
 
 from decimal import Decimal
 
@@ -6,21 +7,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from .choices import GateKind, Grandfathering, RubricLevel, StepKind, VersionStatus
+from program.models import Role
+from program.validators import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    text_validators,
+    validate_storable_text,
+)
 
-
-class Role(models.Model):
-    """A job role with one readiness bar (e.g. on-call responder / SRE)."""
-
-    key = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
+from .choices import GateKind, Grandfathering, RubricLevel, VersionStatus
 
 
 class SkillTag(models.Model):
@@ -39,8 +34,10 @@ class Skill(models.Model):
     """A skill traced to a checkout outcome; skills form a small taxonomy (parent) with tags."""
 
     key = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=120, validators=[validate_storable_text])
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     tags = models.ManyToManyField(SkillTag, blank=True, related_name="skills")
 
@@ -55,7 +52,7 @@ class ReadinessStandard(models.Model):
     """The one readiness bar of a role; its content lives in numbered versions."""
 
     role = models.OneToOneField(Role, on_delete=models.PROTECT, related_name="standard")
-    name = models.CharField(max_length=160)
+    name = models.CharField(max_length=160, validators=[validate_storable_text])
     signoff_validity_days = models.PositiveIntegerField(
         default=365, help_text="How long a coach's sign-off against this standard stays current."
     )
@@ -76,7 +73,7 @@ class StandardVersion(models.Model):
     standard = models.ForeignKey(ReadinessStandard, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
-    change_note = models.TextField(blank=True)
+    change_note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -102,13 +99,18 @@ class StandardVersion(models.Model):
 
 
 class Criterion(models.Model):
-    """A rubric criterion of a standard version: the skill, the bar, and how long evidence counts."""
+    """A rubric criterion of a standard version: the skill, the bar, and how long evidence counts.
+
+    Its required scenarios (`criterion.required_scenarios`) are declared by `assessments.Scenario`, the app above
+    this one, so the model graph points one way; roles reads them through that reverse relation only."""
 
     version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE, related_name="criteria")
     key = models.SlugField(max_length=64, help_text="Stable across versions, so changes can be compared.")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="criteria")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, validators=[validate_storable_text])
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
     weight = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("1.00"), validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -123,7 +125,6 @@ class Criterion(models.Model):
     evidence_validity_days = models.PositiveIntegerField(
         default=365, help_text="Evidence older than this no longer counts."
     )
-    required_scenarios = models.ManyToManyField("assessments.Scenario", blank=True, related_name="required_by_criteria")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -145,8 +146,10 @@ class LevelDescriptor(models.Model):
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="levels")
     level = models.PositiveSmallIntegerField(choices=RubricLevel.choices)
-    descriptor = models.TextField()
-    example_of_good = models.TextField(blank=True)
+    descriptor = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH))
+    example_of_good = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
 
     class Meta:
         ordering = ["criterion", "level"]
@@ -180,37 +183,3 @@ class Gate(models.Model):
     def __str__(self):
         where = self.service.name if self.service_id else "all services"
         return f"{self.get_kind_display()} ({where})"
-
-
-class LearningPath(models.Model):
-    """The one learning path of a role: ordered steps of courses, labs, drills, checklists and job aids."""
-
-    role = models.OneToOneField(Role, on_delete=models.PROTECT, related_name="learning_path")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["title"]
-
-    def __str__(self):
-        return self.title
-
-
-class PathStep(models.Model):
-    """One ordered step of a learning path, pointing at a content item and the skills it builds."""
-
-    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=16, choices=StepKind.choices)
-    content_item = models.ForeignKey("content.ContentItem", on_delete=models.PROTECT, related_name="path_steps")
-    skills = models.ManyToManyField(Skill, blank=True, related_name="path_steps")
-    required = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["path", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["path", "position"], name="step_position_unique_per_path"),
-        ]
-
-    def __str__(self):
-        return f"{self.path} · {self.position}. {self.get_kind_display()}"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('program', '0006_managers_grant_gate_exceptions'),
+        ('program', '0011_role_permissions_follow_the_model'),
     ]
 
     operations = [
