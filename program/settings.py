@@ -234,8 +234,27 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tasks are idempotent (ids in, one service that can run twice), so a task is acknowledged only once it has run,
+# and a task whose worker died (SIGKILL, OOM, a killed pool child) goes back on the queue instead of being lost.
+# A task that must not run twice opts out with `acks_late=False` on its decorator.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task has a time limit: a soft one (SoftTimeLimitExceeded is raised in the task, which records why it
+# stopped) and a hard one (the pool child is killed). These are the defaults; long tasks set their own, and
+# CELERY_LONGEST_TASK_SECONDS is the longest hard limit of any task (a test checks every registered task).
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
+CELERY_LONGEST_TASK_SECONDS = 1800
+# Redis redelivers a message not acknowledged within the visibility timeout, whether its worker died or is still
+# working on it; so it must outlast the longest task, or a long task would run twice at once. A worker that was
+# SIGKILLed has its tasks redelivered by the next worker that polls, this long after they were taken.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT_SECONDS", CELERY_LONGEST_TASK_SECONDS + 300)),
+    # Look for messages to restore every 10 s (kombu's default is every 100 s).
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL_SECONDS", "10")),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -252,10 +271,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 
 # Fernet key(s) that encrypt LRS secrets at rest, newest first (comma-separated); see assessments/lrs/crypto.py.
 LRS_ENCRYPTION_KEY = os.environ.get("LRS_ENCRYPTION_KEY", "")
-# Reading an LRS: per-request timeout, attempts on 429/5xx/timeouts, and the first backoff (doubled each time).
+# Reading an LRS: the total deadline of one request (connecting, waiting and reading the whole page), attempts
+# on 429/5xx/timeouts/malformed pages, and the first backoff (doubled each time).
 LRS_SYNC_TIMEOUT_SECONDS = float(os.environ.get("LRS_SYNC_TIMEOUT_SECONDS", "30"))
 LRS_SYNC_MAX_ATTEMPTS = int(os.environ.get("LRS_SYNC_MAX_ATTEMPTS", "6"))
 LRS_SYNC_BACKOFF_SECONDS = float(os.environ.get("LRS_SYNC_BACKOFF_SECONDS", "0.5"))
+# One sync per connection holds a lease, renewed every quarter of this while it runs (a heartbeat): a sync whose
+# worker died is taken over at most this long after its last heartbeat.
+LRS_SYNC_LEASE_SECONDS = int(os.environ.get("LRS_SYNC_LEASE_SECONDS", "60"))
+# A queued sync stops after this long (between pages, cursor committed) and queues its continuation, so it stays
+# well inside its task's time limit (soft: this plus 5 minutes).
+LRS_SYNC_RUN_SECONDS = int(os.environ.get("LRS_SYNC_RUN_SECONDS", "600"))
 
 CACHES = {
     "default": (

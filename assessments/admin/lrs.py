@@ -14,7 +14,7 @@ from ..choices import StatementStatus, SyncTrigger
 from ..lrs.crypto import secret_encrypt
 from ..lrs.quarantine import quarantine_reprocess
 from ..lrs.review import identity_map
-from ..lrs.sync import connections_sync_queue
+from ..lrs.sync import connections_sync_queue, sync_blocked_reason
 from ..models import ActorIdentity, LRSConnection, LRSSyncRun, QuarantinedStatement, Statement
 
 
@@ -60,11 +60,34 @@ class LRSConnectionAdmin(admin.ModelAdmin):
     list_filter = ["enabled"]
     search_fields = ["name", "endpoint"]
     actions = ["sync_now"]
+    readonly_fields = ["sync_state"]
+
+    @admin.display(description="Sync state")
+    def sync_state(self, obj):
+        """Whether a sync holds the connection now, and how the last run ended (its error says what to change)."""
+        if obj.pk is None:
+            return "-"
+        running = sync_blocked_reason(obj)
+        last = obj.sync_runs.order_by("-started_at", "-id").first()
+        last_text = (
+            f"Last run: {last.get_status_display().lower()} at {last.started_at:%Y-%m-%d %H:%M}"
+            + (f": {last.error}" if last.error else "")
+            if last
+            else "Never synced."
+        )
+        return format_html("{}<br>{}", running.capitalize() if running else "No sync running.", last_text)
 
     @admin.action(description="Sync now")
     def sync_now(self, request, queryset):
-        connections_sync_queue(connection_ids=list(queryset.values_list("pk", flat=True)), trigger=SyncTrigger.ADMIN)
-        self.message_user(request, f"Queued a sync of {queryset.count()} connection(s); see LRS sync runs.")
+        queued = []
+        for connection in queryset:
+            if reason := sync_blocked_reason(connection):
+                self.message_user(request, f"Not queued: {reason}.", messages.WARNING)
+            else:
+                queued.append(connection.pk)
+        if queued:
+            connections_sync_queue(connection_ids=queued, trigger=SyncTrigger.ADMIN)
+            self.message_user(request, f"Queued a sync of {len(queued)} connection(s); see LRS sync runs.")
 
 
 @admin.register(LRSSyncRun)

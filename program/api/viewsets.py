@@ -40,6 +40,13 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return self.visibility.apply(self.request.user, super().get_queryset())
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("POST", "PUT", "PATCH"):
+            # Parse every write's body, even an action's that reads none, so the parser's limits (size, depth,
+            # storable text) hold on every writable endpoint alike.
+            request.data  # noqa: B018
+
 
 class ServiceCreateMixin(mixins.CreateModelMixin):
     """POST validates with `create_serializer_class`, calls `create_service(**arguments)`, answers 201."""
