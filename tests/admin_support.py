@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, AdminForm
 from django.db import connection
-from django.forms import ModelMultipleChoiceField, MultipleChoiceField, MultiWidget
+from django.forms import JSONField, ModelMultipleChoiceField, MultipleChoiceField, MultiWidget
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -23,6 +23,8 @@ def _as_post_value(field, value):
         return [str(item) for item in value]
     if isinstance(value, datetime.date | Decimal | int | float):
         return str(value)
+    if isinstance(field, JSONField) and isinstance(value, str):
+        return value  # BoundField.value() already encoded it: encoding again would post a JSON string
     return field.prepare_value(value)
 
 

@@ -108,7 +108,7 @@ def gate_exception_approve(*, exception: GateException, approved_by: User) -> Ga
     """Approve a requested exception: from now on (within its window) the person passes the gate. The approver is
     the signed-in caller, a second pair of eyes: see `gate_exception_approve_check`."""
     exception = (
-        GateException.objects.select_for_update()
+        GateException.objects.select_for_update(of=("self",))  # the gate's service is an outer join
         .select_related("person", "gate__service", "requested_by")
         .get(pk=exception.pk)
     )

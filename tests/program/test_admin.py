@@ -17,6 +17,7 @@ from assessments.models import (
     LRSSyncRun,
     PersonReadiness,
     QuarantinedStatement,
+    ReadinessFailure,
     Statement,
 )
 from equity.models import EquityFinding
@@ -56,6 +57,8 @@ VIEW_ONLY_MODELS |= {ActorIdentity, LRSSyncRun, QuarantinedStatement, Statement}
 VIEW_ONLY_MODELS |= {MetricSample, RejectedMetricSample}
 # Written only by an equity audit run.
 VIEW_ONLY_MODELS |= {EquityFinding}
+# Written by the readiness recompute when a person's recompute fails.
+VIEW_ONLY_MODELS |= {ReadinessFailure}
 
 PROGRAM_MODEL_ADMINS = sorted(
     (
@@ -106,6 +109,7 @@ def make_one_of_everything() -> None:
     )
     GateGrant.objects.create(person=signoff.person, gate=gate, signoff=signoff, granted_at=now)
     ExpiryReminder.objects.create(signoff=signoff, sent_at=now, recipients=[signoff.person.email])
+    ReadinessFailure.objects.create(person=signoff.person, failed_at=now, error="TypeError: bad evidence")
     GateException.objects.create(
         person=signoff.person,
         gate=gate,

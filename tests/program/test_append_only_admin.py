@@ -13,6 +13,7 @@ from assessments.models import (
     LRSSyncRun,
     PersonReadiness,
     QuarantinedStatement,
+    ReadinessFailure,
     SignOff,
     Statement,
 )
@@ -35,6 +36,7 @@ NEVER_ADDED_HERE = [
     LRSSyncRun,
     QuarantinedStatement,
     PersonReadiness,
+    ReadinessFailure,
     GateGrant,
     ExpiryReminder,
     EquityFinding,

@@ -140,7 +140,7 @@ def _with(path: str, value):
         (_with("context.registration", "abc"), "registration 'abc' is not a UUID"),
         (_with("context.extensions", {EXTENSION_BY_NAME["rubric_version"]: "two"}), "positive integer"),
         (_with("context.extensions", {EXTENSION_BY_NAME["rubric_level"]: 5}), "integer from 1 to 4"),
-        (_with("context.extensions", {EXTENSION_BY_NAME["errors"]: "oops"}), "list of strings"),
+        (_with("context.extensions", {EXTENSION_BY_NAME["errors"]: "oops"}), "list of at most 100 strings"),
         (_with("context.extensions", {EXTENSION_BY_NAME["time_to_restore"]: -3}), "seconds"),
         (_with("actor", {"name": "nobody"}), "exactly one is required"),
     ],
