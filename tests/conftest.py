@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
+from rest_framework.throttling import SimpleRateThrottle
 
 from program import celery_app
 from program.constants import COACH_GROUP, LD_ADMIN_GROUP, LEARNER_GROUP, MANAGER_GROUP
@@ -32,6 +34,13 @@ def _celery_mode(request):
     yield
     celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
     celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts(monkeypatch):
+    """Each test starts with no API throttle history: every test client calls from 127.0.0.1 and users' ids repeat
+    across tests. A cache of its own, so the shared Redis (the Celery broker too) is never flushed."""
+    monkeypatch.setattr(SimpleRateThrottle, "cache", LocMemCache(f"throttle-{uuid.uuid4().hex}", {}))
 
 
 def _database_url_for_worker() -> str:

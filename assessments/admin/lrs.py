@@ -8,22 +8,14 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.html import format_html
 
+from program.admin_mixins import EvidenceAdminMixin
+
 from ..choices import StatementStatus, SyncTrigger
 from ..lrs.crypto import secret_encrypt
 from ..lrs.quarantine import quarantine_reprocess
 from ..lrs.review import identity_map
 from ..lrs.sync import connections_sync_queue, sync_blocked_reason
 from ..models import ActorIdentity, LRSConnection, LRSSyncRun, QuarantinedStatement, Statement
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence is written by the sync and the import only; the admin reads it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class LRSConnectionForm(forms.ModelForm):
@@ -99,7 +91,7 @@ class LRSConnectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(LRSSyncRun)
-class LRSSyncRunAdmin(ReadOnlyAdmin):
+class LRSSyncRunAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = [
         "started_at",
         "connection",
@@ -122,7 +114,7 @@ class LRSSyncRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(ReadOnlyAdmin):
+class StatementAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["statement_id", "status", "verb_iri", "activity_iri", "identity", "timestamp", "stored"]
     list_filter = ["status", "connection"]
     list_select_related = ["identity"]
@@ -197,7 +189,7 @@ class PendingFilter(admin.SimpleListFilter):
 
 
 @admin.register(QuarantinedStatement)
-class QuarantinedStatementAdmin(ReadOnlyAdmin):
+class QuarantinedStatementAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["statement_id", "reason", "connection", "run", "received_at", "reprocessed_at"]
     list_filter = [PendingFilter, "connection"]
     list_select_related = ["connection", "run__connection"]

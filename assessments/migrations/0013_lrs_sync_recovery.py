@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0011_input_limits_and_readiness_failures'),
+        ('assessments', '0012_gate_exception_approval'),
     ]
 
     operations = [
