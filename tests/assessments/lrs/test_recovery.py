@@ -250,6 +250,10 @@ def test_sync_now_in_the_admin_says_when_a_sync_holds_the_connection(fake_lrs, a
     assert b"is already running (celery task 1234" in page.content and b"Ralph does" in page.content
 
 
+# Tasks that must not run twice (they opt out of late acknowledgement with `acks_late=False`); none so far.
+RUN_AT_MOST_ONCE: set[str] = set()
+
+
 def test_every_task_acknowledges_late_with_time_limits_inside_the_visibility_timeout(settings):
     from program import celery_app
 
@@ -262,7 +266,8 @@ def test_every_task_acknowledges_late_with_time_limits_inside_the_visibility_tim
         hard = task.time_limit or celery_app.conf.task_time_limit
         assert soft and hard and soft < hard, task.name
         assert hard <= settings.CELERY_LONGEST_TASK_SECONDS < visibility, task.name
-        assert task.acks_late and task.reject_on_worker_lost, task.name
+        if task.name not in RUN_AT_MOST_ONCE:
+            assert task.acks_late and task.reject_on_worker_lost, task.name
     assert settings.LRS_SYNC_RUN_SECONDS < celery_app.tasks["assessments.tasks.lrs_sync_connection"].soft_time_limit
 
 
