@@ -17,6 +17,7 @@ from assessments.models import (
     LRSSyncRun,
     PersonReadiness,
     QuarantinedStatement,
+    ReadinessFailure,
     Statement,
 )
 from program.groups import PROGRAM_APPS
@@ -48,7 +49,7 @@ from tests.roles.factories import (
 pytestmark = pytest.mark.django_db
 
 # Written only by services (history, audit trail, computed readiness): viewed in the admin, never added there.
-VIEW_ONLY_MODELS = {AuditEntry, TeamMembership, PersonReadiness, GateGrant, ExpiryReminder}
+VIEW_ONLY_MODELS = {AuditEntry, TeamMembership, PersonReadiness, GateGrant, ExpiryReminder, ReadinessFailure}
 # Written by the LRS sync and import: read (and re-processed, mapped) in the admin, never added there.
 VIEW_ONLY_MODELS |= {ActorIdentity, LRSSyncRun, QuarantinedStatement, Statement}
 
@@ -101,6 +102,7 @@ def make_one_of_everything() -> None:
     )
     GateGrant.objects.create(person=signoff.person, gate=gate, signoff=signoff, granted_at=now)
     ExpiryReminder.objects.create(signoff=signoff, sent_at=now, recipients=[signoff.person.email])
+    ReadinessFailure.objects.create(person=signoff.person, failed_at=now, error="TypeError: a stand-in failure")
     GateException.objects.create(
         person=signoff.person,
         gate=gate,
