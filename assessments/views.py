@@ -4,19 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from program.models import Person
 from program.selectors import person_for_user, user_is_program_admin
 from roles.models import StandardVersion
+from roles.services import standard_version_publish
 
 from .forms import RevokeForm, SignOffForm
 from .models import SignOff
 from .selectors import coaching, learners
 from .selectors.versions import version_change_consequences
 from .services import signoffs
-from .services.publish import standard_version_release
 
 
 def coach_for(request) -> Person:
@@ -90,7 +89,7 @@ def signoff_create(request, person_id: int):
                 person=person,
                 standard_version=form.cleaned_data["standard_version"],
                 decision=form.cleaned_data["decision"],
-                signed_at=timezone.now(),
+                recorded_by=request.user,
                 reflection_notes=form.cleaned_data["reflection_notes"],
                 evidence=list(form.cleaned_data["evidence_reviewed"]),
             )
@@ -151,7 +150,7 @@ def version_publish(request, version_id: int):
         raise PermissionDenied("Only L&D admins publish standard versions.")
     version = get_object_or_404(StandardVersion, pk=version_id)
     try:
-        standard_version_release(version=version, by=request.user)
+        standard_version_publish(version=version, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

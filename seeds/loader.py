@@ -22,21 +22,17 @@ from assessments.choices import SyncRunKind
 from assessments.lrs.importing import statements_import
 from assessments.models import Attempt, LRSSyncRun, Scenario, SignOff
 from assessments.services.attempts import attempts_record_history
-from assessments.services.gates import gate_save
 from assessments.services.readiness import readiness_recompute_for_people
-from assessments.services.signoffs import signoff_create, signoff_revoke
-from content.models import ContentItem, RefreshTicket
+from assessments.services.signoffs import signoff_record_history, signoff_revoke
+from content.models import ContentItem, LearningPath, PathStep, RefreshTicket
 from content.services import content_version_release, refresh_ticket_open, refresh_ticket_set_status
-from program.models import Person, Region, Service, Shift, Team, TeamMembership
+from program.models import Person, Region, Role, Service, Shift, Team, TeamMembership
 from program.services import person_join, person_move_team, person_set_reporting_lines, team_set_manager
 from roles.models import (
     Criterion,
     Gate,
-    LearningPath,
     LevelDescriptor,
-    PathStep,
     ReadinessStandard,
-    Role,
     Skill,
     SkillTag,
     StandardVersion,
@@ -44,6 +40,7 @@ from roles.models import (
 from roles.services import (
     criterion_save,
     ensure_version_editable,
+    gate_save,
     level_descriptor_save,
     standard_create,
     standard_version_new_draft,
@@ -286,7 +283,10 @@ class DemoLoader:
                 self.fill_version(version, version_entry, required_scenarios=True)
                 if "published_days_ago" in version_entry:
                     standard_version_publish(
-                        version=version, by=publisher, published_at=self.days_ago(version_entry["published_days_ago"])
+                        version=version,
+                        by=publisher,
+                        published_at=self.days_ago(version_entry["published_days_ago"]),
+                        queue_recompute=False,  # the history is recomputed once, after the evidence is in
                     )
                 self.count("standard versions")
 
@@ -376,7 +376,8 @@ class DemoLoader:
                     kind=entry["kind"],
                     service=service,
                     required_standard=ReadinessStandard.objects.get(role__key=entry["standard"]),
-                )
+                ),
+                queue_recompute=False,
             )
             self.count("gates")
 
@@ -462,7 +463,7 @@ class DemoLoader:
                 )
                 self.count("team moves")
             else:
-                signoff = signoff_create(
+                signoff = signoff_record_history(
                     coach=people[event.coach],
                     person=person,
                     standard_version=context.version_at(event.role, event.at),

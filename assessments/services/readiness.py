@@ -36,6 +36,17 @@ def readiness_recompute_queue(person_ids: Iterable[int]) -> None:
     transaction.on_commit(lambda: readiness_recompute.delay(ids))
 
 
+def readiness_recompute_for_standard(*, standard_id: int, role_members: bool) -> int:
+    """Recompute everyone a standard concerns: the people signed off on any of its versions, and, when
+    `role_members`, the people of its role (after a publish). Returns rows written."""
+    concerned = Q(signoffs__standard_version__standard_id=standard_id)
+    if role_members:
+        concerned |= Q(role__standard__pk=standard_id)
+    return readiness_recompute_for_people(
+        person_ids=Person.objects.filter(concerned).values_list("pk", flat=True).distinct()
+    )
+
+
 def readiness_recompute_for_people(*, person_ids: Iterable[int], now: datetime.datetime | None = None) -> int:
     """Recompute the readiness rows and gate grants of these people only, in batches; returns rows written.
 

@@ -33,10 +33,10 @@ from tests.assessments.factories import (
     SignOffFactory,
     StatementFactory,
 )
-from tests.content.factories import ContentVersionFactory, RefreshTicketFactory
+from tests.content.factories import ContentVersionFactory, PathStepFactory, RefreshTicketFactory
 from tests.equity.factories import EquityFindingFactory
 from tests.program.factories import AuditEntryFactory, ServiceFactory, TeamMembershipFactory
-from tests.roles.factories import CriterionFactory, GateFactory, PathStepFactory
+from tests.roles.factories import CriterionFactory, GateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,11 @@ def fuzz_token(org, ld_admin_user):
     StatementFactory(identity=ActorIdentityFactory(person=None))
     QuarantinedStatementFactory(connection=run.connection, run=run)
     _token, plain = api_token_create(
-        owner=ld_admin_user, name="schemathesis", scopes=list(ApiScope.values), expires_in_days=1
+        owner=ld_admin_user,
+        created_by=ld_admin_user,
+        name="schemathesis",
+        scopes=list(ApiScope.values),
+        expires_in_days=1,
     )
     return plain
 

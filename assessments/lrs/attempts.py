@@ -11,11 +11,11 @@ from program.models import Person
 from roles.models import StandardVersion
 
 from ..choices import EvidenceSource, StatementStatus
-from ..lrs.bulk import rows_insert, values_present
-from ..lrs.mapping import MappingError, attempt_values, makes_attempt, scenario_for
-from ..lrs.parsing import ParsedStatement
 from ..models import Attempt, Scenario, Statement
-from .readiness import readiness_recompute_queue
+from ..services.readiness import readiness_recompute_queue
+from .bulk import rows_insert, values_present
+from .mapping import MappingError, attempt_values, makes_attempt, scenario_for
+from .parsing import ParsedStatement
 
 
 @dataclass
@@ -75,10 +75,15 @@ def attempts_record_from_statements(
             standard_id__in={scenario.standard_version.standard_id for _, scenario in mapped}
         )
     }
-    already = values_present(Attempt, "source_statement_id", [statement.statement_id for statement, _ in mapped])
     person_ids = {statement.identity.person_id for statement, _ in mapped}
-    # Locking the people serialises numbering with any other writer of their attempts.
-    team_by_person = dict(Person.objects.select_for_update().filter(pk__in=person_ids).values_list("id", "team_id"))
+    # Locking the people serialises numbering with any other writer of their attempts (in id order, so two
+    # writers never wait on each other in a circle).
+    team_by_person = dict(
+        Person.objects.select_for_update().filter(pk__in=person_ids).order_by("pk").values_list("id", "team_id")
+    )
+    # Only under the lock: a second sync of the same statements (two connections to one LRS) may have made their
+    # attempts while this one waited for it; asked before, they would be made twice (a unique violation).
+    already = values_present(Attempt, "source_statement_id", [statement.statement_id for statement, _ in mapped])
     last_numbers = _last_attempt_numbers(
         {(statement.identity.person_id, scenario.pk) for statement, scenario in mapped}
     )
