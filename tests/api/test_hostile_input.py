@@ -10,7 +10,6 @@ import json
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
