@@ -17,6 +17,8 @@ def admin_url(model, view: str = "changelist", *args) -> str:
 def _as_post_value(field, value):
     if value is None:
         return ""
+    if isinstance(field, JSONField) and isinstance(value, str):
+        return value  # already the JSON text the page shows (encoding it again would post a JSON string)
     if isinstance(value, bool):
         return "on" if value else ""
     if isinstance(value, list | tuple | set):

@@ -5,21 +5,18 @@ encode in a choice; tampered cursors; hostile query strings on every filter), th
 sends hostile values to every writable endpoint (from resources.py) and reads every list and page back."""
 
 import base64
-import datetime
 import json
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.models import Attempt
 from program.groups import PROGRAM_APPS
 from tests.assessments.factories import AttemptFactory, ScenarioFactory
 from tests.content.factories import ContentItemFactory
-from tests.roles.factories import GateFactory, StandardVersionFactory
+from tests.roles.factories import StandardVersionFactory
 
 from .conftest import client_for
 from .hostile import (
@@ -215,17 +212,13 @@ HOSTILE = st.one_of(
 
 def valid_bodies(org) -> dict[str, dict]:
     """A valid body for the writes with free text and JSON, so single hostile fields reach the services."""
-    now = timezone.now()
     return {
         "assessments-api:attempt-list": attempt_body(org, errors_made=["missed"], key_steps_completed=["paged"]),
-        "assessments-api:gateexception-list": {
-            "person": org.learner.pk,
-            "gate": GateFactory().pk,
-            "reason": "covering a holiday",
-            "starts_at": now.isoformat(),
-            "ends_at": (now + datetime.timedelta(days=3)).isoformat(),
+        "program-api:person-list": {
+            "email": "new.person@example.com",
+            "full_name": "New Person",
+            "team": org.team_a.pk,
         },
-        "program-api:person-list": {"email": "new.person@example.com", "full_name": "New Person"},
         "content-api:refreshticket-list": {"item": ContentItemFactory().pk, "reason": "stale", "source": "manual"},
         "content-api:contentversion-list": {"item": ContentItemFactory().pk, "change_note": "new runbook"},
     }
@@ -255,6 +248,8 @@ def test_hostile_values_on_every_writable_endpoint_never_5xx_nor_half_store(org,
         base = bodies.get(operation.route, {})
         target = case_for(operation.case_route).make(org, org.learner) if operation.detail else None
         url = operation.url(target.pk if target else None)
+        if base:  # the base is valid, so a single hostile field in it reaches the service
+            assert post_json(admin_api, url, base, operation.method).status_code == 201, str(operation)
         any_body = st.fixed_dictionaries({}, optional=dict.fromkeys(fields, HOSTILE))
         one_field = st.tuples(st.sampled_from(fields), HOSTILE).map(lambda pair, base=base: base | {pair[0]: pair[1]})
 
@@ -269,4 +264,3 @@ def test_hostile_values_on_every_writable_endpoint_never_5xx_nor_half_store(org,
             for page in page_urls(org):
                 assert client.get(page).status_code < 500, (str(operation), page)
     assert not failures, "\n\n".join(failures)
-    assert Attempt.objects.exists()  # the valid-base bodies did reach the services
