@@ -166,3 +166,4 @@ class AuditEntryAdmin(ViewOnlyAdmin):
 
 
 from . import admin_tokens  # noqa: E402, F401  (API tokens: their admin lives in its own module)
+from .incidents import admin as incidents_admin  # noqa: E402, F401  (incidents and PagerDuty)

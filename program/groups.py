@@ -29,6 +29,7 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("program", "person"): ("view",),
         ("program", "team"): ("view",),
         ("program", "service"): ("view",),
+        ("program", "incident"): ("view",),
         ("roles", "*"): ("view",),
         ("assessments", "attempt"): ("view",),
         ("assessments", "signoff"): ("view",),
@@ -42,7 +43,12 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("assessments", "scenario"): ("view",),
     },
     INTEGRATION_GROUP: {(app, "*"): ("view",) for app in PROGRAM_APPS}
-    | {("assessments", "attempt"): ("view", "add"), ("program", "person"): ("view", "add", "change")},
+    | {
+        ("assessments", "attempt"): ("view", "add"),
+        ("program", "person"): ("view", "add", "change"),
+        # Incident tools push incidents (an update of a known one is a change).
+        ("program", "incident"): ("view", "add", "change"),
+    },
 }
 
 

@@ -179,6 +179,11 @@ LRS_SYNC_TIMEOUT_SECONDS = float(os.environ.get("LRS_SYNC_TIMEOUT_SECONDS", "30"
 LRS_SYNC_MAX_ATTEMPTS = int(os.environ.get("LRS_SYNC_MAX_ATTEMPTS", "6"))
 LRS_SYNC_BACKOFF_SECONDS = float(os.environ.get("LRS_SYNC_BACKOFF_SECONDS", "0.5"))
 
+# Post-incident notes → content refresh tickets (content/services.py): the matcher's score a match must reach
+# (0–1: TF-IDF cosine plus a small bonus for covering the root cause) and the days an owner has to refresh.
+REFRESH_MATCH_THRESHOLD = float(os.environ.get("REFRESH_MATCH_THRESHOLD", "0.30"))
+REFRESH_TICKET_DUE_DAYS = int(os.environ.get("REFRESH_TICKET_DUE_DAYS", "10"))
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -1,0 +1,224 @@
+"""Matching a post-incident note to content items, pure and explainable (no database).
+
+Each item is a document (title, summary, its skills' names, descriptions and tags); the note is another
+(its text, the services involved, the root-cause category). Similarity is the cosine of scikit-learn TF-IDF
+vectors of word 1–2-grams plus `char_wb` 3–5-grams, both with `sublinear_tf`: the words give a readable
+explanation, the character n-grams catch "timeouts"/"timed out", "rollback"/"rolled back". An item whose
+skills carry a tag of the root cause (content/constants.py) gets a small bonus: it *covers* the cause.
+
+Every match says why: the shared terms that weigh most, the sentence of the note that holds them, the
+skill they point at, the services, and the score against the threshold. The fitted index is cached for the
+corpus it was built from, so a run of notes against an unchanged catalogue does not refit it.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from .constants import EXCERPT_CHARS, MAX_TICKETS_PER_NOTE, ROOT_CAUSE_TAG_BONUS
+
+# Word features weigh as much as character features in the combined vector.
+WORD_WEIGHT = 0.5
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class SkillFacts:
+    id: int
+    key: str
+    name: str
+    description: str = ""
+    tags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """A content item as the matcher sees it."""
+
+    id: int
+    title: str
+    summary: str
+    skills: tuple[SkillFacts, ...] = ()
+
+    @property
+    def tags(self) -> frozenset[str]:
+        return frozenset().union(*(skill.tags for skill in self.skills))
+
+    @property
+    def document(self) -> str:
+        parts = [self.title, self.summary]
+        for skill in self.skills:
+            parts += [skill.name, skill.description, " ".join(sorted(skill.tags))]
+        return "\n".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class NoteFacts:
+    """A post-incident note with the facts around it."""
+
+    text: str
+    root_cause: str = "unknown"
+    root_cause_label: str = ""
+    service_names: tuple[str, ...] = ()
+    cause_tags: frozenset[str] = frozenset()
+
+    @property
+    def document(self) -> str:
+        return "\n".join([self.text, self.root_cause_label, *self.service_names])
+
+
+@dataclass(frozen=True)
+class Match:
+    """One item matched to a note, with its explanation."""
+
+    item_id: int
+    score: float
+    text_similarity: float
+    covers_root_cause: bool
+    matched_terms: tuple[str, ...]
+    skill: SkillFacts | None
+    excerpt: str
+    threshold: float
+
+    def explanation(self, note: NoteFacts) -> dict:
+        """The explanation stored on the ticket (JSON)."""
+        return {
+            "score": round(self.score, 3),
+            "threshold": self.threshold,
+            "text_similarity": round(self.text_similarity, 3),
+            "root_cause": note.root_cause,
+            "covers_root_cause": self.covers_root_cause,
+            "matched_terms": list(self.matched_terms),
+            "skill": {"key": self.skill.key, "name": self.skill.name} if self.skill else None,
+            "services": list(note.service_names),
+            "note_excerpt": self.excerpt,
+        }
+
+
+@dataclass
+class TfidfIndex:
+    """The fitted vectorizers and the items' normalized vectors."""
+
+    fingerprint: str
+    words: TfidfVectorizer
+    characters: TfidfVectorizer
+    matrix: object  # scipy sparse, one row per item
+    word_matrix: object
+    word_terms: np.ndarray = field(repr=False)
+
+    @classmethod
+    def build(cls, documents: list[str], fingerprint: str) -> "TfidfIndex":
+        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", min_df=1)
+        characters = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1)
+        word_matrix = words.fit_transform(documents)
+        char_matrix = characters.fit_transform(documents)
+        return cls(
+            fingerprint=fingerprint,
+            words=words,
+            characters=characters,
+            matrix=cls._combine(word_matrix, char_matrix),
+            word_matrix=word_matrix,
+            word_terms=words.get_feature_names_out(),
+        )
+
+    @staticmethod
+    def _combine(word_matrix, char_matrix):
+        # Each part is L2-normalized by the vectorizer; weighting and renormalizing keeps cosines in [0, 1].
+        combined = hstack([word_matrix * np.sqrt(WORD_WEIGHT), char_matrix * np.sqrt(1 - WORD_WEIGHT)]).tocsr()
+        return normalize(combined)
+
+    def query(self, text: str):
+        word_vector = self.words.transform([text])
+        return self._combine(word_vector, self.characters.transform([text])), word_vector
+
+
+_index_cache: dict[str, TfidfIndex] = {}
+
+
+def corpus_fingerprint(items: list[ItemFacts]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for item in items:
+        digest.update(f"{item.id}\x1f{item.document}\x1e".encode())
+    return digest.hexdigest()
+
+
+def index_for(items: list[ItemFacts]) -> TfidfIndex:
+    """The fitted index of this exact corpus (refit only when an item's text, skills or tags changed)."""
+    fingerprint = corpus_fingerprint(items)
+    index = _index_cache.get(fingerprint)
+    if index is None:
+        index = TfidfIndex.build([item.document for item in items], fingerprint)
+        _index_cache.clear()  # one catalogue at a time
+        _index_cache[fingerprint] = index
+    return index
+
+
+def _excerpt(text: str, terms: tuple[str, ...]) -> str:
+    """The sentence of the note holding most matched terms (the first sentence when none does)."""
+    sentences = [sentence.strip() for sentence in SENTENCE_SPLIT.split(text) if sentence.strip()]
+    if not sentences:
+        return ""
+    lowered = [term.lower() for term in terms]
+    best = max(sentences, key=lambda sentence: sum(term in sentence.lower() for term in lowered))
+    return best if len(best) <= EXCERPT_CHARS else best[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def _best_skill(item: ItemFacts, terms: tuple[str, ...], cause_tags: frozenset[str]) -> SkillFacts | None:
+    """The item's skill the match points at: the one sharing most matched terms, then the root cause's tags."""
+    if not item.skills:
+        return None
+
+    def weight(skill: SkillFacts) -> tuple[int, int]:
+        text = f"{skill.name} {skill.key.replace('-', ' ')} {skill.description}".lower()
+        return (sum(term in text for term in terms), len(skill.tags & cause_tags))
+
+    return max(item.skills, key=weight)
+
+
+def note_matches(
+    note: NoteFacts, items: list[ItemFacts], *, threshold: float, limit: int = MAX_TICKETS_PER_NOTE
+) -> list[Match]:
+    """The items above `threshold` for this note, best first (at most `limit`), each with its explanation."""
+    if not items or not note.text.strip():
+        return []
+    index = index_for(items)
+    query, word_query = index.query(note.document)
+    similarities = (index.matrix @ query.T).toarray().ravel()
+    bonuses = np.array(
+        [ROOT_CAUSE_TAG_BONUS if note.cause_tags and item.tags & note.cause_tags else 0.0 for item in items]
+    )
+    scores = np.minimum(similarities + bonuses, 1.0)
+    order = [position for position in np.argsort(-scores, kind="stable") if scores[position] >= threshold]
+    matches = []
+    word_query = word_query.tocsr()
+    for position in order[:limit]:
+        item = items[position]
+        # Terms weigh by their product in both vectors: what the note and the item share, most telling first.
+        contributions = word_query.multiply(index.word_matrix[position]).tocoo()
+        ranked = sorted(zip(contributions.data, contributions.col, strict=True), key=lambda pair: -pair[0])
+        terms = tuple(str(index.word_terms[column]) for _, column in ranked[:6])
+        matches.append(
+            Match(
+                item_id=item.id,
+                score=float(scores[position]),
+                text_similarity=float(similarities[position]),
+                covers_root_cause=bool(bonuses[position]),
+                matched_terms=terms,
+                skill=_best_skill(item, terms, note.cause_tags),
+                excerpt=_excerpt(note.text, terms),
+                threshold=threshold,
+            )
+        )
+    return matches
+
+
+def root_cause_covered(note: NoteFacts, matches: list[Match]) -> bool:
+    """Whether a match covers the note's root cause (any match, when the cause is not known)."""
+    if not note.cause_tags:
+        return bool(matches)
+    return any(match.covers_root_cause for match in matches)
