@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
@@ -15,6 +15,7 @@ from django.utils import timezone
 from program.choices import AuditAction, RootCauseCategory
 from program.constants import LD_ADMIN_GROUP
 from program.models import Incident, Person
+from program.selectors import user_is_program_admin
 from program.services import audit_record
 from roles.models import Skill
 
@@ -156,7 +157,9 @@ def refresh_ticket_review(
     same incident and item never open a ticket again). The verdict stays on the ticket for tuning."""
     if verdict not in (MatchVerdict.CONFIRMED, MatchVerdict.DISMISSED):
         raise ValidationError({"verdict": "Confirm or dismiss."})
-    ticket = RefreshTicket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = RefreshTicket.objects.select_for_update().select_related("owner").get(pk=ticket.pk)
+    if by is not None and not user_is_program_admin(by) and (ticket.owner is None or ticket.owner.user_id != by.pk):
+        raise PermissionDenied("Only the ticket's owner or an L&D admin gives its verdict.")
     if ticket.closed_at is not None and ticket.status == RefreshStatus.DONE:
         raise ValidationError({"verdict": "The ticket is already closed by a new version."})
     now = timezone.now()

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -241,6 +242,18 @@ class Incident(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d} {self.get_severity_display()[:4]}: {self.title}"
+
+    def clean(self):
+        # The same rule as the check constraints, but naming the field that is wrong.
+        if self.started_at is None:
+            return
+        errors = {
+            name: "Cannot be before the start."
+            for name in ("detected_at", "acknowledged_at", "mitigated_at", "restored_at")
+            if getattr(self, name) is not None and getattr(self, name) < self.started_at
+        }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def time_to_restore(self) -> datetime.timedelta | None:

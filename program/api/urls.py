@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from ..incidents.api import IncidentViewSet
 from . import views
 
 app_name = "program-api"
@@ -12,5 +13,6 @@ router.register("regions", views.RegionViewSet)
 router.register("shifts", views.ShiftViewSet)
 router.register("team-memberships", views.TeamMembershipViewSet)
 router.register("audit-entries", views.AuditEntryViewSet)
+router.register("incidents", IncidentViewSet)
 
 urlpatterns = router.urls

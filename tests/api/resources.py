@@ -27,6 +27,7 @@ from tests.content.factories import ContentItemFactory, ContentVersionFactory, R
 from tests.equity.factories import EquityAuditFactory, EquityFindingFactory
 from tests.program.factories import (
     AuditEntryFactory,
+    IncidentFactory,
     PersonFactory,
     RegionFactory,
     ServiceFactory,
@@ -115,6 +116,14 @@ CASES = [
         lambda org, p: AuditEntryFactory(subject_person=p),
         "subject_person",
         lambda o: o.subject_person_id,
+    ),
+    ResourceCase(
+        "program-api:incident",
+        "incidents",
+        TEAM,
+        lambda org, p: IncidentFactory(services=[ServiceFactory(team=p.team)]),
+        "service",
+        lambda o: o.services.get().pk,
     ),
     ResourceCase("roles-api:role", "standards", EVERYONE, lambda org, p: RoleFactory(), "key", lambda o: o.key),
     ResourceCase("roles-api:skill", "standards", EVERYONE, lambda org, p: SkillFactory(), "key", lambda o: o.key),
@@ -283,6 +292,8 @@ ACTION_TESTS = {
     "content-api:contentitem-retire": "tests.api.test_writes.test_retire_content_item",
     "content-api:contentversion-list POST": "tests.api.test_writes.test_content_version_release",
     "content-api:refreshticket-list POST": "tests.api.test_writes.test_refresh_ticket_open",
+    "content-api:refreshticket-review": "tests.api.test_incidents.test_the_owner_reviews_a_ticket_and_others_cannot",
+    "program-api:incident-list POST": "tests.api.test_incidents.test_an_incident_push_is_recorded_once_per_external_id",
     "assessments-api:attempt-list POST": "tests.api.test_writes.test_attempt_record_numbers_and_decides_pass",
     "assessments-api:attempt-export": "tests.api.test_exports.test_attempt_export_is_filtered_csv",
     "assessments-api:signoff-list POST": "tests.api.test_writes.test_signoff_by_own_coach",
