@@ -132,6 +132,8 @@ def refresh_ticket_open(
     due_on: datetime.date | None = None,
 ) -> RefreshTicket:
     """Open a refresh ticket; the item's owner owns it unless someone else is named."""
+    if item is None:
+        raise ValidationError({"item": "A refresh ticket is about an item (coverage gaps come from incidents)."})
     ticket = RefreshTicket(
         item=item,
         reason=reason,

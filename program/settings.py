@@ -238,6 +238,9 @@ SPECTACULAR_SETTINGS = {
         "ReadinessStatusEnum": "assessments.choices.ReadinessStatus",
         "StatementStatusEnum": "assessments.choices.StatementStatus",
         "SyncRunStatusEnum": "assessments.choices.SyncRunStatus",
+        "IncidentSourceEnum": "program.choices.IncidentSource",
+        "RefreshSourceEnum": "content.choices.RefreshSource",
+        "VersionTriggerEnum": "content.choices.VersionTrigger",
     },
 }
 
