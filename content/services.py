@@ -232,14 +232,17 @@ def _reason(incident: Incident, match: Match) -> str:
 
 
 @transaction.atomic
-def incident_note_refresh(*, incident_id: int, today: datetime.date | None = None) -> list[RefreshTicket]:
+def incident_note_refresh(
+    *, incident_id: int, today: datetime.date | None = None, notify: bool = True
+) -> list[RefreshTicket]:
     """Match an incident's post-incident note to content and open the tickets it calls for.
 
     One refresh ticket per matching item above `REFRESH_MATCH_THRESHOLD`, for the item's owner, due in
     `REFRESH_TICKET_DUE_DAYS`, with its explanation; a coverage-gap ticket for the L&D admins when no match
     covers the root cause. An item that already has a ticket for this incident (open, done or dismissed) gets
     none, so a changed note only adds what is new. Owners (and, for a gap, the admins) are emailed after
-    commit. A constant number of queries, whatever the size of the catalogue.
+    commit (`notify=False` when loading past history). A constant number of queries, whatever the size of the
+    catalogue.
     """
     # Locking the incident serializes two runs for one note (two quick edits).
     incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
@@ -291,7 +294,7 @@ def incident_note_refresh(*, incident_id: int, today: datetime.date | None = Non
             )
         )
     created = RefreshTicket.objects.bulk_create(new_tickets)
-    if created:
+    if created and notify:
         transaction.on_commit(lambda: refresh_tickets_notify(ticket_ids=[ticket.pk for ticket in created]))
     return created
 

@@ -55,6 +55,7 @@ from roles.services import (
 )
 
 from .data_files import DATA_DIR, DemoData
+from .incidents import load_incidents, load_refresh_tickets
 from .planning import HistoryPlan, HistoryPlanner, PersonPlan, at_hour, plan_people
 
 # An LRS export (NDJSON) as the customer's hosted LRS would give it, imported by the last step.
@@ -89,6 +90,7 @@ class DemoLoader:
             self.load_paths_and_gates,
             self.load_history,
             self.load_refresh_tickets,
+            self.load_incidents,
             self.load_lrs_export,
         ):
             started = time.monotonic()
@@ -504,6 +506,11 @@ class DemoLoader:
             )
             refresh_ticket_set_status(ticket=ticket, status=entry["status"], at=self.days_ago(1))
             self.count("refresh tickets")
+
+    def load_incidents(self) -> None:
+        """Seven months of incidents (seeds/incidents.py), then the note → tickets loop on the recent ones."""
+        self.count("incidents", load_incidents(self.today))
+        self.count("refresh tickets from incident notes", load_refresh_tickets(self.today))
 
     def load_lrs_export(self) -> None:
         """An LRS export imported as an admin would (`import_statements`): known people's statements, a new
