@@ -78,6 +78,22 @@ def plan_incidents(incidents: dict, operations: dict, today: datetime.date) -> l
                     minutes_to_restore=round(expected * rng.uniform(0.82, 1.18), 1),
                 )
             )
+    kinds_by_key = {kind["key"]: kind for kind in incidents["kinds"]}
+    for fixed in incidents.get("fixed", []):
+        expected = mttr_minutes(operations, services[fixed["service"]], fixed["days_ago"])
+        started = datetime.datetime.combine(
+            today - datetime.timedelta(days=fixed["days_ago"]), datetime.time(2, 0)
+        ).replace(tzinfo=datetime.UTC)
+        planned.append(
+            PlannedIncident(
+                external_id="",
+                service=fixed["service"],
+                kind=kinds_by_key[fixed["kind"]],
+                started_at=started,
+                minutes_to_detect=round(expected * 0.12, 1),
+                minutes_to_restore=round(expected, 1),
+            )
+        )
     planned.sort(key=lambda incident: (incident.started_at, incident.service))
     return [
         PlannedIncident(**(incident.__dict__ | {"external_id": f"DEMO-{number:03d}"}))
