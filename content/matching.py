@@ -13,6 +13,7 @@ corpus it was built from, so a run of notes against an unchanged catalogue does 
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,28 +103,33 @@ class Match:
 
 @dataclass
 class TfidfIndex:
-    """The fitted vectorizers and the items' normalized vectors."""
+    """The fitted vectorizers, the items' normalized vectors, and the items' facts in the same order."""
 
-    fingerprint: str
+    fingerprint: object
+    items: list[ItemFacts]
     words: TfidfVectorizer
     characters: TfidfVectorizer
-    matrix: object  # scipy sparse, one row per item
+    matrix: object  # scipy CSR, one row per item
     word_matrix: object
     word_terms: np.ndarray = field(repr=False)
+    item_tags: list[frozenset[str]] = field(repr=False, default_factory=list)
 
     @classmethod
-    def build(cls, documents: list[str], fingerprint: str) -> "TfidfIndex":
+    def build(cls, items: list[ItemFacts], fingerprint: object) -> "TfidfIndex":
+        documents = [item.document for item in items]
         words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", min_df=1)
         characters = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1)
-        word_matrix = words.fit_transform(documents)
+        word_matrix = words.fit_transform(documents).tocsr()
         char_matrix = characters.fit_transform(documents)
         return cls(
             fingerprint=fingerprint,
+            items=items,
             words=words,
             characters=characters,
             matrix=cls._combine(word_matrix, char_matrix),
             word_matrix=word_matrix,
             word_terms=words.get_feature_names_out(),
+            item_tags=[item.tags for item in items],
         )
 
     @staticmethod
@@ -134,25 +140,26 @@ class TfidfIndex:
 
     def query(self, text: str):
         word_vector = self.words.transform([text])
-        return self._combine(word_vector, self.characters.transform([text])), word_vector
+        return self._combine(word_vector, self.characters.transform([text])), word_vector.tocsr()
 
 
-_index_cache: dict[str, TfidfIndex] = {}
+_index_cache: dict[object, TfidfIndex] = {}
 
 
 def corpus_fingerprint(items: list[ItemFacts]) -> str:
+    """A fingerprint of a corpus given as facts (callers holding the raw rows can pass a cheaper one)."""
     digest = hashlib.blake2b(digest_size=16)
     for item in items:
         digest.update(f"{item.id}\x1f{item.document}\x1e".encode())
     return digest.hexdigest()
 
 
-def index_for(items: list[ItemFacts]) -> TfidfIndex:
-    """The fitted index of this exact corpus (refit only when an item's text, skills or tags changed)."""
-    fingerprint = corpus_fingerprint(items)
+def index_for(fingerprint: object, items: Callable[[], list[ItemFacts]]) -> TfidfIndex:
+    """The fitted index of the corpus with this fingerprint; `items()` is called (and the index fitted) only
+    when the corpus changed: an item's text, its skills or their tags."""
     index = _index_cache.get(fingerprint)
     if index is None:
-        index = TfidfIndex.build([item.document for item in items], fingerprint)
+        index = TfidfIndex.build(items(), fingerprint)
         _index_cache.clear()  # one catalogue at a time
         _index_cache[fingerprint] = index
     return index
@@ -181,22 +188,29 @@ def _best_skill(item: ItemFacts, terms: tuple[str, ...], cause_tags: frozenset[s
 
 
 def note_matches(
-    note: NoteFacts, items: list[ItemFacts], *, threshold: float, limit: int = MAX_TICKETS_PER_NOTE
+    note: NoteFacts,
+    items: list[ItemFacts] | TfidfIndex,
+    *,
+    threshold: float,
+    limit: int = MAX_TICKETS_PER_NOTE,
 ) -> list[Match]:
-    """The items above `threshold` for this note, best first (at most `limit`), each with its explanation."""
+    """The items above `threshold` for this note, best first (at most `limit`), each with its explanation.
+
+    `items` is the catalogue, or its fitted index (see `index_for`)."""
+    index = items if isinstance(items, TfidfIndex) else index_for(corpus_fingerprint(items), lambda: items)
+    items = index.items
     if not items or not note.text.strip():
         return []
-    index = index_for(items)
     query, word_query = index.query(note.document)
-    similarities = (index.matrix @ query.T).toarray().ravel()
+    # A sparse matrix times a dense vector: linear in the catalogue's non-zeros.
+    similarities = index.matrix @ query.toarray().ravel()
     bonuses = np.array(
-        [ROOT_CAUSE_TAG_BONUS if note.cause_tags and item.tags & note.cause_tags else 0.0 for item in items]
+        [ROOT_CAUSE_TAG_BONUS if note.cause_tags and tags & note.cause_tags else 0.0 for tags in index.item_tags]
     )
     scores = np.minimum(similarities + bonuses, 1.0)
-    order = [position for position in np.argsort(-scores, kind="stable") if scores[position] >= threshold]
+    ranked_positions = np.argsort(-scores, kind="stable")[:limit]
     matches = []
-    word_query = word_query.tocsr()
-    for position in order[:limit]:
+    for position in (position for position in ranked_positions if scores[position] >= threshold):
         item = items[position]
         # Terms weigh by their product in both vectors: what the note and the item share, most telling first.
         contributions = word_query.multiply(index.word_matrix[position]).tocoo()

@@ -21,7 +21,16 @@ from roles.models import Skill
 
 from .choices import ContentStatus, MatchVerdict, RefreshSource, RefreshStatus, TicketKind, VersionTrigger
 from .constants import ROOT_CAUSE_SKILL_TAGS
-from .matching import ItemFacts, Match, NoteFacts, SkillFacts, note_matches, root_cause_covered
+from .matching import (
+    ItemFacts,
+    Match,
+    NoteFacts,
+    SkillFacts,
+    TfidfIndex,
+    index_for,
+    note_matches,
+    root_cause_covered,
+)
 from .models import ContentItem, ContentVersion, RefreshTicket
 
 logger = logging.getLogger(__name__)
@@ -187,28 +196,42 @@ def refresh_ticket_review(
 # --- post-incident note → refresh tickets -----------------------------------------------------------------
 
 
-def _catalogue() -> list[ItemFacts]:
-    """Every item still offered, with its skills and their tags, in four queries whatever its size."""
-    skill_tags: dict[int, set[str]] = {}
-    for skill_id, tag_name in Skill.tags.through.objects.values_list("skill_id", "skilltag__name"):
-        skill_tags.setdefault(skill_id, set()).add(tag_name)
-    skills = {
-        skill_id: SkillFacts(
-            id=skill_id, key=key, name=name, description=description, tags=frozenset(skill_tags.get(skill_id, ()))
+def _catalogue_index() -> TfidfIndex:
+    """The fitted matching index of every item still offered, with its skills and their tags.
+
+    Four queries whatever the catalogue's size; their raw rows are the index's fingerprint, so the index is
+    refitted only when an item's text, its skills or their tags changed."""
+    tag_rows = tuple(Skill.tags.through.objects.order_by("pk").values_list("skill_id", "skilltag__name"))
+    skill_rows = tuple(Skill.objects.order_by("pk").values_list("id", "key", "name", "description"))
+    link_rows = tuple(
+        ContentItem.skills.through.objects.order_by("contentitem_id", "skill_id").values_list(
+            "contentitem_id", "skill_id"
         )
-        for skill_id, key, name, description in Skill.objects.values_list("id", "key", "name", "description")
-    }
-    item_skills: dict[int, list[SkillFacts]] = {}
-    for item_id, skill_id in ContentItem.skills.through.objects.order_by("contentitem_id", "skill_id").values_list(
-        "contentitem_id", "skill_id"
-    ):
-        item_skills.setdefault(item_id, []).append(skills[skill_id])
-    return [
-        ItemFacts(id=item_id, title=title, summary=summary, skills=tuple(item_skills.get(item_id, ())))
-        for item_id, title, summary in ContentItem.objects.exclude(status=ContentStatus.RETIRED)
-        .order_by("pk")
-        .values_list("id", "title", "summary")
-    ]
+    )
+    item_rows = tuple(
+        ContentItem.objects.exclude(status=ContentStatus.RETIRED).order_by("pk").values_list("id", "title", "summary")
+    )
+
+    def items() -> list[ItemFacts]:
+        skill_tags: dict[int, set[str]] = {}
+        for skill_id, tag_name in tag_rows:
+            skill_tags.setdefault(skill_id, set()).add(tag_name)
+        skills = {
+            skill_id: SkillFacts(
+                id=skill_id, key=key, name=name, description=description, tags=frozenset(skill_tags.get(skill_id, ()))
+            )
+            for skill_id, key, name, description in skill_rows
+        }
+        item_skills: dict[int, list[SkillFacts]] = {}
+        for item_id, skill_id in link_rows:
+            item_skills.setdefault(item_id, []).append(skills[skill_id])
+        return [
+            ItemFacts(id=item_id, title=title, summary=summary, skills=tuple(item_skills.get(item_id, ())))
+            for item_id, title, summary in item_rows
+        ]
+
+    # Python's hash of the rows (C speed): the cache lives in this process, so a per-process hash will do.
+    return index_for(hash((tag_rows, skill_rows, link_rows, item_rows)), items)
 
 
 def note_facts_for(incident: Incident) -> NoteFacts:
@@ -249,9 +272,8 @@ def incident_note_refresh(
     if incident is None or not incident.note.strip():
         return []
     note = note_facts_for(incident)
-    items = _catalogue()
     threshold = settings.REFRESH_MATCH_THRESHOLD
-    matches = note_matches(note, items, threshold=threshold)
+    matches = note_matches(note, _catalogue_index(), threshold=threshold)
     existing = set(RefreshTicket.objects.filter(incident=incident).values_list("kind", "item_id"))
     owners = dict(ContentItem.objects.filter(pk__in=[match.item_id for match in matches]).values_list("pk", "owner_id"))
     due_on = (today or timezone.localdate()) + datetime.timedelta(days=settings.REFRESH_TICKET_DUE_DAYS)
