@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import hstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
@@ -25,6 +25,9 @@ from .constants import EXCERPT_CHARS, MAX_TICKETS_PER_NOTE, ROOT_CAUSE_TAG_BONUS
 
 # Word features weigh as much as character features in the combined vector.
 WORD_WEIGHT = 0.5
+# Fitted alongside the documents so the vocabulary is never empty (scikit-learn refuses an empty one); a term no
+# note contains, so it never matches anything.
+_ALWAYS_A_WORD = "zzzreadinessportalsentinel"
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
@@ -116,11 +119,18 @@ class TfidfIndex:
 
     @classmethod
     def build(cls, items: list[ItemFacts], fingerprint: object) -> "TfidfIndex":
-        documents = [item.document for item in items]
+        # A catalogue with no text at all (none yet, or only stop words) still gets an index: an empty one.
+        documents = [item.document for item in items] or [""]
         words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", min_df=1)
         characters = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1)
-        word_matrix = words.fit_transform(documents).tocsr()
-        char_matrix = characters.fit_transform(documents)
+        words.fit(documents + [_ALWAYS_A_WORD])
+        characters.fit(documents + [_ALWAYS_A_WORD])
+        if items:
+            word_matrix = words.transform(documents).tocsr()
+            char_matrix = characters.transform(documents)
+        else:
+            word_matrix = csr_matrix((0, len(words.vocabulary_)))
+            char_matrix = csr_matrix((0, len(characters.vocabulary_)))
         return cls(
             fingerprint=fingerprint,
             items=items,
@@ -136,7 +146,7 @@ class TfidfIndex:
     def _combine(word_matrix, char_matrix):
         # Each part is L2-normalized by the vectorizer; weighting and renormalizing keeps cosines in [0, 1].
         combined = hstack([word_matrix * np.sqrt(WORD_WEIGHT), char_matrix * np.sqrt(1 - WORD_WEIGHT)]).tocsr()
-        return normalize(combined)
+        return normalize(combined) if combined.shape[0] else combined
 
     def query(self, text: str):
         word_vector = self.words.transform([text])

@@ -3,6 +3,16 @@
 from django.db import models
 from django.db.models import Q
 
+from program.validators import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    JsonObject,
+    ShapedJSONField,
+    text_validators,
+    validate_storable_text,
+)
+
 from .choices import (
     ContentKind,
     ContentStatus,
@@ -19,15 +29,19 @@ class ContentItem(models.Model):
 
     key = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=16, choices=ContentKind.choices)
-    title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
+    title = models.CharField(max_length=200, validators=[validate_storable_text])
+    summary = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
     skills = models.ManyToManyField("roles.Skill", blank=True, related_name="content_items")
     owner = models.ForeignKey(
         "program.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_content"
     )
     status = models.CharField(max_length=16, choices=ContentStatus.choices, default=ContentStatus.DRAFT)
     review_by = models.DateField(null=True, blank=True)
-    xapi_activity_iri = models.URLField(max_length=500, unique=True, null=True, blank=True)
+    xapi_activity_iri = models.URLField(
+        max_length=500, unique=True, null=True, blank=True, validators=[validate_storable_text]
+    )
     retired_at = models.DateTimeField(null=True, blank=True)
     replaced_by = models.ForeignKey(
         "self",
@@ -57,8 +71,8 @@ class ContentVersion(models.Model):
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    change_note = models.TextField()
-    link = models.URLField(max_length=500, blank=True)
+    change_note = models.TextField(max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
+    link = models.URLField(max_length=500, blank=True, validators=[validate_storable_text])
     published_at = models.DateTimeField()
     trigger = models.CharField(max_length=20, choices=VersionTrigger.choices, default=VersionTrigger.NEW)
     trigger_incident = models.ForeignKey(
@@ -94,9 +108,11 @@ class RefreshTicket(models.Model):
     item = models.ForeignKey(
         ContentItem, null=True, blank=True, on_delete=models.CASCADE, related_name="refresh_tickets"
     )
-    reason = models.TextField()
+    reason = models.TextField(max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
     source = models.CharField(max_length=16, choices=RefreshSource.choices, default=RefreshSource.MANUAL)
-    source_reference = models.CharField(max_length=200, blank=True, help_text="e.g. the incident id.")
+    source_reference = models.CharField(
+        max_length=200, blank=True, validators=[validate_storable_text], help_text="e.g. the incident id."
+    )
     incident = models.ForeignKey(
         "program.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="refresh_tickets"
     )
@@ -108,9 +124,11 @@ class RefreshTicket(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True, help_text="The matcher's score, when a note opened it.")
-    explanation = models.JSONField(default=dict, blank=True)
+    explanation = ShapedJSONField(default=dict, blank=True, shape=JsonObject(max_depth=6, max_bytes=20_000))
     verdict = models.CharField(max_length=16, choices=MatchVerdict.choices, default=MatchVerdict.PENDING)
-    verdict_note = models.TextField(blank=True)
+    verdict_note = models.TextField(
+        blank=True, max_length=REASON_MAX_LENGTH, validators=text_validators(REASON_MAX_LENGTH)
+    )
     verdict_at = models.DateTimeField(null=True, blank=True)
     closed_by_version = models.ForeignKey(
         ContentVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="closed_tickets"

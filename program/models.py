@@ -16,13 +16,14 @@ from .choices import (
     WebhookStatus,
     WorkingLanguage,
 )
+from .validators import NOTE_MAX_LENGTH, JsonObject, ShapedJSONField, text_validators, validate_storable_text
 
 
 class Region(models.Model):
     """A geographic region people work from (used for equity audits and scheduling)."""
 
     code = models.SlugField(max_length=32, unique=True)
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_storable_text])
 
     class Meta:
         ordering = ["name"]
@@ -35,7 +36,7 @@ class Shift(models.Model):
     """A working shift (follow-the-sun on-call needs day, swing and night coverage)."""
 
     code = models.SlugField(max_length=32, unique=True)
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_storable_text])
     starts_at_hour_utc = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -52,7 +53,7 @@ class Team(models.Model):
     """An engineering team; teams nest so that a manager sees the teams below theirs."""
 
     slug = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_storable_text])
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     manager = models.ForeignKey(
         "program.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
@@ -69,7 +70,7 @@ class Service(models.Model):
     """A production service owned by a team, optionally a step on the checkout critical path."""
 
     slug = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_storable_text])
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="services")
     criticality = models.CharField(max_length=16, choices=Criticality.choices, default=Criticality.MEDIUM)
     on_checkout_path = models.BooleanField(default=False)
@@ -97,7 +98,7 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
     email = models.EmailField(unique=True)
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=200, validators=[validate_storable_text])
     role = models.ForeignKey("roles.Role", null=True, blank=True, on_delete=models.PROTECT, related_name="people")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="people")
@@ -166,11 +167,13 @@ class AuditEntry(models.Model):
     subject_person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
     )
-    object_type = models.CharField(max_length=64, help_text="What the decision is about, e.g. 'gate-grant'.")
-    object_id = models.CharField(max_length=64, blank=True)
-    summary = models.CharField(max_length=300)
-    reason = models.TextField(blank=True)
-    evidence = models.JSONField(default=dict, blank=True)
+    object_type = models.CharField(
+        max_length=64, validators=[validate_storable_text], help_text="What the decision is about, e.g. 'gate-grant'."
+    )
+    object_id = models.CharField(max_length=64, blank=True, validators=[validate_storable_text])
+    summary = models.CharField(max_length=300, validators=[validate_storable_text])
+    reason = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
+    evidence = ShapedJSONField(default=dict, blank=True, shape=JsonObject(max_depth=6, max_bytes=100_000))
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -200,7 +203,7 @@ class Incident(models.Model):
     Time to restore (MTTR) is `restored_at − started_at`.
     """
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_storable_text])
     services = models.ManyToManyField(Service, related_name="incidents")
     severity = models.CharField(max_length=8, choices=IncidentSeverity.choices, default=IncidentSeverity.SEV3)
     started_at = models.DateTimeField(help_text="When shoppers started to be hurt (PagerDuty: the incident's start).")
@@ -210,9 +213,19 @@ class Incident(models.Model):
     restored_at = models.DateTimeField(null=True, blank=True, help_text="When service was fully restored.")
     root_cause = models.CharField(max_length=24, choices=RootCauseCategory.choices, default=RootCauseCategory.UNKNOWN)
     responders = models.ManyToManyField(Person, blank=True, related_name="incidents_responded")
-    note = models.TextField(blank=True, help_text="The post-incident note: what happened, why, what we learned.")
+    note = models.TextField(
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        validators=text_validators(NOTE_MAX_LENGTH),
+        help_text="The post-incident note: what happened, why, what we learned.",
+    )
     source = models.CharField(max_length=16, choices=IncidentSource.choices, default=IncidentSource.MANUAL)
-    external_id = models.CharField(max_length=100, blank=True, help_text="The id in the source (PagerDuty, API).")
+    external_id = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[validate_storable_text],
+        help_text="The id in the source (PagerDuty, API).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -268,7 +281,7 @@ class PagerDutySubscription(models.Model):
     old and the new one until PagerDuty signs with the new one only.
     """
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[validate_storable_text])
     secrets_encrypted = models.TextField(editable=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -284,8 +297,8 @@ class PagerDutySubscription(models.Model):
 class PagerDutyServiceMapping(models.Model):
     """Which portal service a PagerDuty service id stands for (an incident on it counts for that service)."""
 
-    pagerduty_service_id = models.CharField(max_length=64, unique=True)
-    pagerduty_service_name = models.CharField(max_length=200, blank=True)
+    pagerduty_service_id = models.CharField(max_length=64, unique=True, validators=[validate_storable_text])
+    pagerduty_service_name = models.CharField(max_length=200, blank=True, validators=[validate_storable_text])
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="pagerduty_mappings")
 
     class Meta:
@@ -303,7 +316,7 @@ class ReceivedWebhook(models.Model):
     subscription = models.ForeignKey(PagerDutySubscription, on_delete=models.CASCADE, related_name="deliveries")
     webhook_id = models.CharField(max_length=100)
     event_type = models.CharField(max_length=64, blank=True)
-    body = models.TextField(help_text="The raw body, as signed.")
+    body = models.TextField(help_text="The raw body, as signed (made storable: no NUL, no lone surrogate).")
     received_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=16, choices=WebhookStatus.choices, default=WebhookStatus.RECEIVED)
     reason = models.TextField(blank=True)

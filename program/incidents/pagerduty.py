@@ -11,6 +11,8 @@ import hmac
 import json
 from dataclasses import dataclass
 
+from program.validators import text_problem
+
 SIGNATURE_VERSION = "v1="
 # The event types that move an incident; others (reassigned, priority_updated...) are kept and ignored.
 INCIDENT_EVENT_TYPES = frozenset(
@@ -75,6 +77,8 @@ def _text(container: dict, key: str, field: str, *, required: bool = True) -> st
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise MalformedEvent(f"{field} is missing or not a string")
+    if problem := text_problem(value):  # e.g. a "\u0000" escape: PostgreSQL cannot store it
+        raise MalformedEvent(f"{field}: {problem}")
     return value
 
 

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from program.celery import app as celery_app
 from program.choices import IncidentSeverity, IncidentSource, RootCauseCategory, WebhookStatus
 from program.crypto import secret_decrypt, secret_encrypt
 from program.models import (
@@ -22,6 +21,8 @@ from program.models import (
     ReceivedWebhook,
     Service,
 )
+from program.services import task_queue_by_name
+from program.validators import NOTE_MAX_LENGTH, storable_text
 
 from .pagerduty import MalformedEvent, PagerDutyEvent, event_parse
 
@@ -34,22 +35,9 @@ WEBHOOK_PROCESS_TASK = "program.pagerduty_webhook_process"
 SEVERITY_BY_URGENCY = {"high": IncidentSeverity.SEV2, "low": IncidentSeverity.SEV3}
 
 
-def task_by_name(name: str):
-    """A registered task by its name. Outside a worker Celery imports the apps' `tasks` modules lazily, so the
-    first lookup of a task no module imported yet asks the loader to import them (autodiscovery)."""
-    if name not in celery_app.tasks:
-        celery_app.loader.import_default_modules()
-    return celery_app.tasks[name]
-
-
-def queue_task(name: str, *args) -> None:
-    """Queue a registered task once the transaction commits (the worker then sees what we wrote)."""
-    transaction.on_commit(lambda: task_by_name(name).delay(*args))
-
-
 def incident_note_refresh_queue(*, incident: Incident) -> None:
     """Ask the content app to match this incident's note to content (after commit)."""
-    queue_task(INCIDENT_NOTE_TASK, incident.pk)
+    task_queue_by_name(INCIDENT_NOTE_TASK, incident.pk)
 
 
 @transaction.atomic
@@ -145,10 +133,11 @@ def pagerduty_webhook_receive(
     delivery, created = ReceivedWebhook.objects.get_or_create(
         subscription=subscription,
         webhook_id=webhook_id,
-        defaults={"body": body.decode("utf-8", errors="replace")},
+        # Kept as text PostgreSQL can store; the signature was checked on the raw bytes already.
+        defaults={"body": storable_text(body.decode("utf-8", errors="replace"))},
     )
     if created:
-        queue_task(WEBHOOK_PROCESS_TASK, delivery.pk)
+        task_queue_by_name(WEBHOOK_PROCESS_TASK, delivery.pk)
     return delivery, created
 
 
@@ -182,7 +171,9 @@ def pagerduty_webhook_process(*, delivery_id: int) -> ReceivedWebhook:
         if incident is None:
             _finish(delivery, WebhookStatus.IGNORED, f"a note on {event.incident_id}, which the portal has not seen")
             return delivery
-        incident.note = f"{incident.note.rstrip()}\n\n{event.note.strip()}".strip()
+        note = f"{incident.note.rstrip()}\n\n{storable_text(event.note).strip()}".strip()
+        # A very long annotation thread keeps its start: the note is a summary, PagerDuty keeps the rest.
+        incident.note = note if len(note) <= NOTE_MAX_LENGTH else note[: NOTE_MAX_LENGTH - 1] + "…"
         incident.save(update_fields=["note", "updated_at"])
         incident_note_refresh_queue(incident=incident)
         _finish(delivery, WebhookStatus.PROCESSED, incident=incident)
@@ -203,8 +194,8 @@ def _incident_from_event(event: PagerDutyEvent) -> tuple[Incident, str]:
     if incident is None:
         incident = Incident(
             source=IncidentSource.PAGERDUTY,
-            external_id=event.incident_id,
-            title=event.title or event.incident_id,
+            external_id=storable_text(event.incident_id)[:100],
+            title=storable_text(event.title or event.incident_id)[:200],
             started_at=event.created_at,
             severity=SEVERITY_BY_URGENCY.get(event.urgency, IncidentSeverity.SEV3),
         )

@@ -279,3 +279,9 @@ def test_a_pushed_incident_with_a_note_produces_tickets_in_one_run(catalogue, dj
             external_id="INC-1",
         )
     assert RefreshTicket.objects.filter(incident=incident, item=catalogue["gateway_lab"]).exists()
+
+
+def test_an_empty_or_wordless_catalogue_matches_nothing_without_failing():
+    note = NoteFacts(text="Gateway timeouts at checkout.", cause_tags=frozenset({"payments"}))
+    assert note_matches(note, [], threshold=0.3) == []
+    assert note_matches(note, [ItemFacts(id=1, title="The", summary="")], threshold=0.3) == []
