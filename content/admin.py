@@ -1,19 +1,25 @@
-"""Admin of content items, their immutable versions, and refresh tickets.
+"""Admin of content items, their immutable versions, refresh tickets, and the learning paths that sequence them.
 
 An item's status follows its lifecycle: releasing a version publishes it, the retire action retires it. Versions
 are numbered by `content_version_release` and never change once created.
 """
 
 from django.contrib import admin, messages
-from django.db.models import Max
+from django.db.models import Count, Max
 
-from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
+from program.admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 
 from .choices import ContentStatus, MatchVerdict
 from .forms import ContentVersionReleaseForm, ReleaseVersionActionForm
-from .models import ContentItem, ContentVersion, RefreshTicket
+from .models import ContentItem, ContentVersion, LearningPath, PathStep, RefreshTicket
 from .selectors import content_items_needing_attention
-from .services import content_item_retire, content_version_release, refresh_ticket_open, refresh_ticket_review
+from .services import (
+    content_item_retire,
+    content_version_release,
+    refresh_ticket_open,
+    refresh_ticket_review,
+    refresh_ticket_update,
+)
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -35,18 +41,10 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ImmutableVersionMixin:
-    """Content versions are created (through the release service) and then never changed or deleted."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ContentVersionInline(ImmutableVersionMixin, admin.TabularInline):
+class ContentVersionInline(EvidenceAdminMixin, admin.TabularInline):
     """Released versions, read-only; fill in an empty row to release the next version."""
+
+    added_through_service = True  # ContentItemAdmin.save_formset releases each new row
 
     model = ContentVersion
     fields = ["number", "change_note", "link", "published_at"]
@@ -107,8 +105,10 @@ class ContentItemAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
 
 
 @admin.register(ContentVersion)
-class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, ImmutableVersionMixin, admin.ModelAdmin):
+class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, EvidenceAdminMixin, admin.ModelAdmin):
     """Adding a version here releases it (next number, item published); released versions are read-only."""
+
+    added_through_service = True
 
     list_display = ["__str__", "item", "number", "published_at", "trigger", "change_note", "link"]
     list_select_related = ["item"]
@@ -140,8 +140,9 @@ class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, ImmutableVersionMixin,
 
 @admin.register(RefreshTicket)
 class RefreshTicketAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
-    """New tickets open through `refresh_ticket_open` (the item's owner owns them unless someone is named);
-    tickets opened by a post-incident note show their explanation, and owners confirm or dismiss them."""
+    """New tickets open through `refresh_ticket_open` (the item's owner owns them unless someone is named); changes
+    go through `refresh_ticket_update`, so closing one sets `closed_at` and every change is audited. Tickets opened
+    by a post-incident note show their explanation, and owners confirm or dismiss them."""
 
     list_display = ["__str__", "kind", "item", "status", "verdict", "score", "owner", "due_on", "created_at"]
     list_select_related = ["item", "owner"]
@@ -166,13 +167,30 @@ class RefreshTicketAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
+        # What a ticket is about stays as opened; the services stamp closed_at, the matcher and the verdict the rest.
         if obj is None:
             return []
-        return [*self.readonly_fields, "kind", "closed_by_version", "time_to_refresh"]
+        return [
+            "item",
+            "reason",
+            "source",
+            "source_reference",
+            "closed_at",
+            *self.readonly_fields,
+            "kind",
+            "closed_by_version",
+            "time_to_refresh",
+        ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a ticket is closed (won't do), not deleted, so its history stays
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            ticket = refresh_ticket_update(
+                ticket=obj, actor=request.user, status=obj.status, owner=obj.owner, due_on=obj.due_on
+            )
+            adopt_saved(obj, ticket)
             return
         ticket = refresh_ticket_open(
             item=obj.item,
@@ -205,3 +223,39 @@ class RefreshTicketAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
                 f"Dismissed {refresh_ticket_review(ticket=ticket, verdict=MatchVerdict.DISMISSED, by=request.user)}."
             ),
         )
+
+
+class PathStepInline(admin.TabularInline):
+    model = PathStep
+    fields = ["position", "kind", "content_item", "skills", "required"]
+    autocomplete_fields = ["content_item", "skills"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("content_item")
+
+
+@admin.register(LearningPath)
+class LearningPathAdmin(admin.ModelAdmin):
+    list_display = ["title", "role", "step_count"]
+    list_select_related = ["role"]
+    search_fields = ["title", "description", "role__name"]
+    list_filter = ["steps__kind", ("role", admin.RelatedOnlyFieldListFilter)]
+    autocomplete_fields = ["role"]
+    inlines = [PathStepInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(step_total=Count("steps"))
+
+    @admin.display(description="steps", ordering="step_total")
+    def step_count(self, path):
+        return path.step_total
+
+
+@admin.register(PathStep)
+class PathStepAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "path", "position", "kind", "content_item", "required"]
+    list_select_related = ["path", "content_item"]
+    search_fields = ["path__title", "content_item__title", "content_item__key"]
+    list_filter = ["kind", "required", "path"]
+    autocomplete_fields = ["path", "content_item", "skills"]

@@ -5,7 +5,7 @@ from django_filters import rest_framework as filters
 from program.api.filters import DateRangeFilter, DateTimeRangeFilter, IdFilter
 
 from .choices import ContentKind, ContentStatus, MatchVerdict, RefreshSource, RefreshStatus, TicketKind, VersionTrigger
-from .models import ContentItem, ContentVersion, RefreshTicket
+from .models import ContentItem, ContentVersion, LearningPath, RefreshTicket
 
 
 class ContentItemFilterSet(filters.FilterSet):
@@ -45,3 +45,11 @@ class RefreshTicketFilterSet(filters.FilterSet):
     class Meta:
         model = RefreshTicket
         fields = ["item", "status", "source", "owner", "due_on", "kind", "verdict", "incident"]
+
+
+class LearningPathFilterSet(filters.FilterSet):
+    role = IdFilter(field_name="role_id")
+
+    class Meta:
+        model = LearningPath
+        fields = ["role"]

@@ -40,6 +40,16 @@ def user_reads_everyone(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and user.is_active and INTEGRATION_GROUP in _group_names(user)
 
 
+def user_is_machine_account(user: User | AnonymousUser) -> bool:
+    """A login for another system, not a person: active, in the Integration group and no other program group, not
+    staff, not a superuser, with no person record. Only such logins get API tokens minted by someone else."""
+    if not user.is_authenticated or not user.is_active or user.is_staff or user.is_superuser:
+        return False
+    if _group_names(user) != {INTEGRATION_GROUP}:
+        return False
+    return not Person.objects.filter(user=user).exists()
+
+
 def team_ids_with_descendants(root_ids: set[int]) -> set[int]:
     """The given teams and every team nested below them (one query, whatever the depth)."""
     if not root_ids:
@@ -56,6 +66,11 @@ def team_ids_with_descendants(root_ids: set[int]) -> set[int]:
     return found
 
 
+def team_ids_managed_by(person: Person) -> set[int]:
+    """The teams a person manages and every team below them: the one expansion of a manager's reach."""
+    return team_ids_with_descendants(set(person.managed_teams.values_list("id", flat=True)))
+
+
 def people_visible_to(user: User | AnonymousUser) -> QuerySet[Person]:
     """Everyone this login may see: all for admins and integrations; otherwise self, coachees, reports and
     managed teams."""
@@ -64,7 +79,7 @@ def people_visible_to(user: User | AnonymousUser) -> QuerySet[Person]:
     person = person_for_user(user)
     if person is None:
         return Person.objects.none()
-    managed_team_ids = team_ids_with_descendants(set(person.managed_teams.values_list("id", flat=True)))
+    managed_team_ids = team_ids_managed_by(person)
     return Person.objects.filter(
         Q(pk=person.pk) | Q(coach=person) | Q(manager=person) | Q(team_id__in=managed_team_ids)
     )
@@ -78,16 +93,15 @@ def teams_visible_to(user: User | AnonymousUser) -> QuerySet[Team]:
     person = person_for_user(user)
     if person is None:
         return Team.objects.none()
-    managed = team_ids_with_descendants(set(person.managed_teams.values_list("id", flat=True)))
+    managed = team_ids_managed_by(person)
     own = {person.team_id} if person.team_id else set()
     return Team.objects.filter(pk__in=managed | own)
 
 
 def team_of_person_on(*, person: Person, on_date) -> Team | None:
-    """The team a person was on at a given date, from the membership history."""
+    """The team a person was on at a given date, from the membership history (`TeamMembership.covers`)."""
     membership = (
-        TeamMembership.objects.filter(person=person, started_on__lte=on_date)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on_date))
+        TeamMembership.objects.filter(TeamMembership.covering(on_date), person=person)
         .select_related("team")
         .order_by("-started_on")
         .first()

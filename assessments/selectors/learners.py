@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from content.models import LearningPath
 from program.models import Person
-from roles.models import LearningPath
 
 from ..models import Attempt, GateException, GateGrant, PersonReadiness, SignOff
 
@@ -56,8 +56,8 @@ def learner_overview(*, person: Person, now: datetime.datetime | None = None) ->
         signoffs=list(signoffs_of(person=person)),
         grants=list(GateGrant.objects.filter(person=person, removed_at__isnull=True).select_related("gate__service")),
         exceptions=list(
-            GateException.objects.filter(person=person, ends_at__gt=now, ended_early_at__isnull=True).select_related(
-                "gate__service"
-            )
+            GateException.objects.filter(
+                person=person, approved_at__isnull=False, ends_at__gt=now, ended_early_at__isnull=True
+            ).select_related("gate__service")
         ),
     )

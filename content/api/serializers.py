@@ -1,9 +1,9 @@
-"""Serializers of content items, versions and refresh tickets."""
+"""Serializers of content items, versions, refresh tickets and learning paths."""
 
 from rest_framework import serializers
 
-from content.choices import MatchVerdict, VersionTrigger
-from content.models import ContentItem, ContentVersion, RefreshTicket
+from content.choices import MatchVerdict, RefreshStatus, VersionTrigger
+from content.models import ContentItem, ContentVersion, LearningPath, PathStep, RefreshTicket
 from program.api.model_serializer import ModelSerializer
 from program.api.serializers import VisiblePersonField
 
@@ -89,6 +89,12 @@ class RefreshTicketReviewSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class RefreshTicketStatusSerializer(serializers.Serializer):
+    """Input of `content.services.refresh_ticket_set_status`: done and won't-do close the ticket (now)."""
+
+    status = serializers.ChoiceField(choices=RefreshStatus.choices)
+
+
 class RefreshTicketOpenSerializer(ModelSerializer):
     """Input of `content.services.refresh_ticket_open`; the item's owner owns it unless one is named."""
 
@@ -99,3 +105,17 @@ class RefreshTicketOpenSerializer(ModelSerializer):
         fields = ["item", "reason", "source", "source_reference", "owner", "due_on"]
         # Coverage-gap tickets (no item) are opened by the note matcher only.
         extra_kwargs = {"item": {"required": True, "allow_null": False}}
+
+
+class PathStepSerializer(ModelSerializer):
+    class Meta:
+        model = PathStep
+        fields = ["id", "position", "kind", "content_item", "skills", "required"]
+
+
+class LearningPathSerializer(ModelSerializer):
+    steps = PathStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LearningPath
+        fields = ["id", "role", "title", "description", "steps"]

@@ -1,16 +1,23 @@
-"""API of content items (retire), their versions (release) and refresh tickets (open)."""
+"""API of content items (retire), their versions (release), refresh tickets (open, move along or close) and learning
+paths."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from content.filtersets import ContentItemFilterSet, ContentVersionFilterSet, RefreshTicketFilterSet
-from content.models import ContentItem, ContentVersion, RefreshTicket
+from content.filtersets import (
+    ContentItemFilterSet,
+    ContentVersionFilterSet,
+    LearningPathFilterSet,
+    RefreshTicketFilterSet,
+)
+from content.models import ContentItem, ContentVersion, LearningPath, RefreshTicket
 from content.services import (
     content_item_retire,
     content_version_release,
     refresh_ticket_open,
     refresh_ticket_review,
+    refresh_ticket_set_status,
 )
 from program.api.permissions import WritesNeedModelPermission
 from program.api.viewsets import ReadOnlyApiViewSet, ServiceCreateMixin
@@ -21,9 +28,11 @@ from .serializers import (
     ContentItemSerializer,
     ContentVersionReleaseSerializer,
     ContentVersionSerializer,
+    LearningPathSerializer,
     RefreshTicketOpenSerializer,
     RefreshTicketReviewSerializer,
     RefreshTicketSerializer,
+    RefreshTicketStatusSerializer,
 )
 
 
@@ -88,3 +97,23 @@ class RefreshTicketViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
         serializer.is_valid(raise_exception=True)
         ticket = refresh_ticket_review(ticket=self.get_object(), by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(ticket).data)
+
+    @extend_schema(request=RefreshTicketStatusSerializer, responses={200: RefreshTicketSerializer})
+    @action(detail=True, methods=["post"], url_path="set-status")
+    def set_status(self, request, pk=None):
+        """Move the ticket along through `refresh_ticket_set_status`: done or won't-do close it now (`closed_at`),
+        reopening clears that; audited with the caller."""
+        serializer = RefreshTicketStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ticket = refresh_ticket_set_status(ticket=self.get_object(), actor=request.user, **serializer.validated_data)
+        return Response(self.serializer_class(self.get_queryset().get(pk=ticket.pk)).data)
+
+
+class LearningPathViewSet(ReadOnlyApiViewSet):
+    """The learning path of each role, with its ordered steps."""
+
+    queryset = LearningPath.objects.prefetch_related("steps__skills")
+    visibility = Visibility.everyone()
+    serializer_class = LearningPathSerializer
+    filterset_class = LearningPathFilterSet
+    scope_family = "standards"

@@ -108,7 +108,8 @@ class IncidentViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
     a new or changed note opens the content refresh tickets."""
 
     queryset = Incident.objects.prefetch_related("services", "responders")
-    visibility = Visibility(incidents_visible_to, "teams owning one of the incident's services; admins all")
+    # Teams owning one of the incident's services (their members and managers); L&D admins and integrations all.
+    visibility = Visibility(incidents_visible_to)
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
     scope_family = "incidents"

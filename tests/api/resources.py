@@ -23,7 +23,13 @@ from tests.assessments.factories import (
     SignOffFactory,
     StatementFactory,
 )
-from tests.content.factories import ContentItemFactory, ContentVersionFactory, RefreshTicketFactory
+from tests.content.factories import (
+    ContentItemFactory,
+    ContentVersionFactory,
+    LearningPathFactory,
+    PathStepFactory,
+    RefreshTicketFactory,
+)
 from tests.equity.factories import EquityAuditFactory, EquityFindingFactory
 from tests.program.factories import (
     AuditEntryFactory,
@@ -38,8 +44,6 @@ from tests.program.factories import (
 from tests.roles.factories import (
     CriterionFactory,
     GateFactory,
-    LearningPathFactory,
-    PathStepFactory,
     ReadinessStandardFactory,
     RoleFactory,
     SkillFactory,
@@ -151,7 +155,7 @@ CASES = [
         "service",
         lambda o: o.service_id,
     ),
-    ResourceCase("roles-api:learningpath", "standards", EVERYONE, _path_with_step, "role", lambda o: o.role_id),
+    ResourceCase("content-api:learningpath", "standards", EVERYONE, _path_with_step, "role", lambda o: o.role_id),
     ResourceCase(
         "content-api:contentitem",
         "content",
@@ -294,6 +298,9 @@ ACTION_TESTS = {
     "content-api:refreshticket-list POST": "tests.api.test_writes.test_refresh_ticket_open",
     "content-api:refreshticket-review": "tests.api.test_incidents.test_the_owner_reviews_a_ticket_and_others_cannot",
     "program-api:incident-list POST": "tests.api.test_incidents.test_an_incident_push_is_recorded_once_per_external_id",
+    "content-api:refreshticket-set-status": (
+        "tests.api.test_writes.test_refresh_ticket_set_status_closes_it_through_the_service"
+    ),
     "assessments-api:attempt-list POST": "tests.api.test_writes.test_attempt_record_numbers_and_decides_pass",
     "assessments-api:attempt-export": "tests.api.test_exports.test_attempt_export_is_filtered_csv",
     "assessments-api:signoff-list POST": "tests.api.test_writes.test_signoff_by_own_coach",
@@ -301,7 +308,10 @@ ACTION_TESTS = {
     "assessments-api:signoff-revoke": "tests.api.test_readiness_and_gates.test_signoff_revoke_by_the_coach_closes_it",
     "assessments-api:personreadiness-export": "tests.api.test_readiness_and_gates.test_readiness_export_is_filtered",
     "assessments-api:gateexception-list POST": (
-        "tests.api.test_readiness_and_gates.test_gate_exception_create_with_the_caller_as_approver"
+        "tests.api.test_readiness_and_gates.test_gate_exception_requested_by_the_caller_and_approved_by_another"
+    ),
+    "assessments-api:gateexception-approve": (
+        "tests.api.test_readiness_and_gates.test_gate_exception_requested_by_the_caller_and_approved_by_another"
     ),
     "assessments-api:gateexception-end": "tests.api.test_readiness_and_gates.test_gate_exception_end_early",
     "assessments-api:quarantinedstatement-reprocess": "tests.api.test_lrs.test_reprocess_accepts_once_fixed",

@@ -22,9 +22,9 @@ from content.services import (
 from program.choices import RootCauseCategory
 from program.constants import LD_ADMIN_GROUP
 from program.incidents.services import incident_record, incident_save
-from tests.content.factories import ContentItemFactory
+from tests.content.factories import ContentItemFactory, LearningPathFactory, PathStepFactory
 from tests.program.factories import IncidentFactory, PersonFactory, ServiceFactory, UserFactory
-from tests.roles.factories import LearningPathFactory, PathStepFactory, SkillFactory, SkillTagFactory
+from tests.roles.factories import SkillFactory, SkillTagFactory
 
 pytestmark = pytest.mark.django_db
 

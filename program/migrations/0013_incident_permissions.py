@@ -7,8 +7,8 @@ class Migration(migrations.Migration):
     """Groups' permissions on incidents, PagerDuty subscriptions, mappings and deliveries (program/groups.py)."""
 
     dependencies = [
-        ("program", "0008_incidents"),
-        ("content", "0004_refresh_from_incidents"),
+        ("program", "0012_incidents"),
+        ("content", "0005_refresh_from_incidents"),
     ]
 
     operations = [migrations.RunPython(sync_group_permissions, migrations.RunPython.noop)]
