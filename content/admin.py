@@ -9,10 +9,36 @@ from django.db.models import Count, Max
 
 from program.admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 
-from .choices import ContentStatus
-from .forms import ReleaseVersionActionForm
+from .choices import ContentStatus, MatchVerdict
+from .forms import ContentVersionReleaseForm, ReleaseVersionActionForm
 from .models import ContentItem, ContentVersion, LearningPath, PathStep, RefreshTicket
-from .services import content_item_retire, content_version_release, refresh_ticket_open, refresh_ticket_update
+from .selectors import content_items_needing_attention
+from .services import (
+    content_item_retire,
+    content_version_release,
+    refresh_ticket_open,
+    refresh_ticket_review,
+    refresh_ticket_update,
+)
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """Items without an owner, past their review date, or retired while a learning path still points at them."""
+
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("no_owner", "No owner"),
+            ("overdue", "Review overdue"),
+            ("retired_in_path", "Retired, still in a path"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(pk__in=content_items_needing_attention(reason=self.value()).values("pk"))
+        return queryset
 
 
 class ContentVersionInline(EvidenceAdminMixin, admin.TabularInline):
@@ -31,8 +57,8 @@ class ContentItemAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
     list_display = ["title", "key", "kind", "status", "owner", "review_by", "latest_version", "retired_at"]
     list_select_related = ["owner"]
     search_fields = ["title", "key", "summary", "xapi_activity_iri", "owner__full_name"]
-    list_filter = ["kind", "status", "review_by", "skills"]
-    autocomplete_fields = ["owner", "skills"]
+    list_filter = [NeedsAttentionFilter, "kind", "status", "review_by", "skills"]
+    autocomplete_fields = ["owner", "skills", "replaced_by"]
     readonly_fields = ["status", "retired_at"]
     prepopulated_fields = {"key": ["title"]}
     inlines = [ContentVersionInline]
@@ -84,41 +110,77 @@ class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, EvidenceAdminMixin, ad
 
     added_through_service = True
 
-    list_display = ["__str__", "item", "number", "published_at", "change_note", "link"]
+    list_display = ["__str__", "item", "number", "published_at", "trigger", "change_note", "link"]
     list_select_related = ["item"]
     search_fields = ["item__title", "item__key", "change_note"]
-    list_filter = ["item__kind", "published_at"]
+    list_filter = ["trigger", "item__kind", "published_at"]
     autocomplete_fields = ["item"]
     date_hierarchy = "published_at"
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ContentVersionReleaseForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["item", "change_note", "link"]
-        return ["item", "number", "change_note", "link", "published_at"]
+            return ["item", "change_note", "link", "trigger", "refresh_tickets"]
+        return ["item", "number", "change_note", "link", "published_at", "trigger", "trigger_incident"]
 
     def save_model(self, request, obj, form, change):
-        version = content_version_release(item=obj.item, change_note=obj.change_note, link=obj.link)
+        version = content_version_release(
+            item=obj.item,
+            change_note=obj.change_note,
+            link=obj.link,
+            trigger=obj.trigger,
+            refresh_tickets=form.cleaned_data.get("refresh_tickets") or (),
+        )
         adopt_saved(obj, version)
 
 
 @admin.register(RefreshTicket)
 class RefreshTicketAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
     """New tickets open through `refresh_ticket_open` (the item's owner owns them unless someone is named); changes
-    go through `refresh_ticket_update`, so closing one sets `closed_at` and every change is audited."""
+    go through `refresh_ticket_update`, so closing one sets `closed_at` and every change is audited. Tickets opened
+    by a post-incident note show their explanation, and owners confirm or dismiss them."""
 
-    list_display = ["__str__", "item", "status", "source", "owner", "due_on", "created_at", "closed_at"]
+    list_display = ["__str__", "kind", "item", "status", "verdict", "score", "owner", "due_on", "created_at"]
     list_select_related = ["item", "owner"]
     search_fields = ["reason", "source_reference", "item__title", "item__key", "owner__full_name"]
-    list_filter = ["status", "source", "due_on", "item__kind"]
+    list_filter = ["status", "kind", "verdict", "source", "due_on", "item__kind"]
     autocomplete_fields = ["item", "owner"]
+    actions = ["confirm_action", "dismiss_action"]
+    readonly_fields = ["incident", "score", "explanation", "verdict", "verdict_note", "verdict_at"]
 
     def get_fields(self, request, obj=None):
         fields = ["item", "reason", "source", "source_reference", "owner", "due_on"]
-        return fields if obj is None else [*fields, "status", "closed_at"]
+        if obj is None:
+            return fields
+        return [
+            "kind",
+            *fields,
+            "status",
+            "closed_at",
+            *self.readonly_fields,
+            "closed_by_version",
+            "time_to_refresh",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
-        # What a ticket is about stays as opened; the service stamps closed_at.
-        return [] if obj is None else ["item", "reason", "source", "source_reference", "closed_at"]
+        # What a ticket is about stays as opened; the services stamp closed_at, the matcher and the verdict the rest.
+        if obj is None:
+            return []
+        return [
+            "item",
+            "reason",
+            "source",
+            "source_reference",
+            "closed_at",
+            *self.readonly_fields,
+            "kind",
+            "closed_by_version",
+            "time_to_refresh",
+        ]
 
     def has_delete_permission(self, request, obj=None):
         return False  # a ticket is closed (won't do), not deleted, so its history stays
@@ -139,6 +201,28 @@ class RefreshTicketAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
             due_on=obj.due_on,
         )
         adopt_saved(obj, ticket)
+
+    @admin.action(description="Confirm: the item needs this refresh", permissions=["change"])
+    def confirm_action(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda ticket: (
+                f"Confirmed {refresh_ticket_review(ticket=ticket, verdict=MatchVerdict.CONFIRMED, by=request.user)}."
+            ),
+        )
+
+    @admin.action(description="Dismiss: not relevant (never reopened for this incident)", permissions=["change"])
+    def dismiss_action(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda ticket: (
+                f"Dismissed {refresh_ticket_review(ticket=ticket, verdict=MatchVerdict.DISMISSED, by=request.user)}."
+            ),
+        )
 
 
 class PathStepInline(admin.TabularInline):

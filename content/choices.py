@@ -28,3 +28,26 @@ class RefreshStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     DONE = "done", "Done"
     WONT_DO = "wont_do", "Won't do"
+
+
+class TicketKind(models.TextChoices):
+    REFRESH = "refresh", "Refresh an item"
+    COVERAGE_GAP = "coverage_gap", "Coverage gap (no item covers the root cause)"
+
+
+class MatchVerdict(models.TextChoices):
+    """The owner's word on a ticket opened by matching: kept for tuning the matcher."""
+
+    PENDING = "pending", "Not reviewed"
+    CONFIRMED = "confirmed", "Confirmed: the item needs this refresh"
+    DISMISSED = "dismissed", "Dismissed: not relevant"
+
+
+class VersionTrigger(models.TextChoices):
+    """What made a new version necessary."""
+
+    INCIDENT = "incident", "An incident"
+    DATA = "data", "Score or effectiveness data"
+    SCHEDULED_REVIEW = "scheduled_review", "The scheduled review"
+    FEEDBACK = "feedback", "Learner or coach feedback"
+    NEW = "new", "First release or new material"

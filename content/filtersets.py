@@ -4,7 +4,7 @@ from django_filters import rest_framework as filters
 
 from program.api.filters import DateRangeFilter, DateTimeRangeFilter, IdFilter
 
-from .choices import ContentKind, ContentStatus, RefreshSource, RefreshStatus
+from .choices import ContentKind, ContentStatus, MatchVerdict, RefreshSource, RefreshStatus, TicketKind, VersionTrigger
 from .models import ContentItem, ContentVersion, LearningPath, RefreshTicket
 
 
@@ -14,19 +14,22 @@ class ContentItemFilterSet(filters.FilterSet):
     skill = IdFilter(field_name="skills", distinct=True)
     owner = IdFilter(field_name="owner_id")
     review_by = DateRangeFilter()
+    replaced_by = IdFilter(field_name="replaced_by_id")
 
     class Meta:
         model = ContentItem
-        fields = ["kind", "status", "skill", "owner", "review_by"]
+        fields = ["kind", "status", "skill", "owner", "review_by", "replaced_by"]
 
 
 class ContentVersionFilterSet(filters.FilterSet):
     item = IdFilter(field_name="item_id")
     published_at = DateTimeRangeFilter()
+    trigger = filters.ChoiceFilter(choices=VersionTrigger.choices)
+    trigger_incident = IdFilter(field_name="trigger_incident_id")
 
     class Meta:
         model = ContentVersion
-        fields = ["item", "published_at"]
+        fields = ["item", "published_at", "trigger", "trigger_incident"]
 
 
 class RefreshTicketFilterSet(filters.FilterSet):
@@ -35,10 +38,13 @@ class RefreshTicketFilterSet(filters.FilterSet):
     source = filters.ChoiceFilter(choices=RefreshSource.choices)
     owner = IdFilter(field_name="owner_id")
     due_on = DateRangeFilter()
+    kind = filters.ChoiceFilter(choices=TicketKind.choices)
+    verdict = filters.ChoiceFilter(choices=MatchVerdict.choices)
+    incident = IdFilter(field_name="incident_id")
 
     class Meta:
         model = RefreshTicket
-        fields = ["item", "status", "source", "owner", "due_on"]
+        fields = ["item", "status", "source", "owner", "due_on", "kind", "verdict", "incident"]
 
 
 class LearningPathFilterSet(filters.FilterSet):

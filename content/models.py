@@ -7,11 +7,22 @@ from django.db.models import Q
 from program.validators import (
     DESCRIPTION_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    JsonObject,
+    ShapedJSONField,
     text_validators,
     validate_storable_text,
 )
 
-from .choices import ContentKind, ContentStatus, RefreshSource, RefreshStatus
+from .choices import (
+    ContentKind,
+    ContentStatus,
+    MatchVerdict,
+    RefreshSource,
+    RefreshStatus,
+    TicketKind,
+    VersionTrigger,
+)
 
 
 class ContentItem(models.Model):
@@ -33,6 +44,14 @@ class ContentItem(models.Model):
         max_length=500, unique=True, null=True, blank=True, validators=[validate_storable_text]
     )
     retired_at = models.DateTimeField(null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+        help_text="The item learners should take instead, once this one is retired.",
+    )
 
     class Meta:
         ordering = ["title"]
@@ -41,6 +60,7 @@ class ContentItem(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="retired") | Q(retired_at__isnull=False), name="content_retired_has_time"
             ),
+            models.CheckConstraint(condition=~Q(replaced_by=models.F("id")), name="content_not_own_replacement"),
         ]
 
     def __str__(self):
@@ -55,6 +75,15 @@ class ContentVersion(models.Model):
     change_note = models.TextField(max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
     link = models.URLField(max_length=500, blank=True, validators=[validate_storable_text])
     published_at = models.DateTimeField()
+    trigger = models.CharField(max_length=20, choices=VersionTrigger.choices, default=VersionTrigger.NEW)
+    trigger_incident = models.ForeignKey(
+        "program.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="content_versions",
+        help_text="The incident that triggered this version, when one did.",
+    )
 
     class Meta:
         ordering = ["item", "-number"]
@@ -67,13 +96,26 @@ class ContentVersion(models.Model):
 
 
 class RefreshTicket(models.Model):
-    """A request to refresh a content item (from an incident, a due review, score data or feedback)."""
+    """A request to refresh a content item (from an incident, a due review, score data or feedback), or, with
+    `kind=coverage_gap` and no item, a note to the L&D admins that no content covers an incident's root cause.
 
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="refresh_tickets")
+    Tickets opened from a post-incident note carry the matcher's `explanation` (matched terms, the note
+    excerpt, the skill and services, the score against the threshold) and the owner's verdict, kept for
+    tuning. One incident opens at most one ticket per item and one coverage-gap ticket. A version released
+    with the ticket closes it and records the time from incident to refresh.
+    """
+
+    kind = models.CharField(max_length=16, choices=TicketKind.choices, default=TicketKind.REFRESH)
+    item = models.ForeignKey(
+        ContentItem, null=True, blank=True, on_delete=models.CASCADE, related_name="refresh_tickets"
+    )
     reason = models.TextField(max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
     source = models.CharField(max_length=16, choices=RefreshSource.choices, default=RefreshSource.MANUAL)
     source_reference = models.CharField(
         max_length=200, blank=True, validators=[validate_storable_text], help_text="e.g. the incident id."
+    )
+    incident = models.ForeignKey(
+        "program.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="refresh_tickets"
     )
     owner = models.ForeignKey(
         "program.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="refresh_tickets"
@@ -82,13 +124,45 @@ class RefreshTicket(models.Model):
     status = models.CharField(max_length=16, choices=RefreshStatus.choices, default=RefreshStatus.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True, help_text="The matcher's score, when a note opened it.")
+    explanation = ShapedJSONField(default=dict, blank=True, shape=JsonObject(max_depth=6, max_bytes=20_000))
+    verdict = models.CharField(max_length=16, choices=MatchVerdict.choices, default=MatchVerdict.PENDING)
+    verdict_note = models.TextField(
+        blank=True, max_length=REASON_MAX_LENGTH, validators=text_validators(REASON_MAX_LENGTH)
+    )
+    verdict_at = models.DateTimeField(null=True, blank=True)
+    closed_by_version = models.ForeignKey(
+        ContentVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="closed_tickets"
+    )
+    time_to_refresh = models.DurationField(
+        null=True, blank=True, help_text="From the incident's start to the version that closed the ticket."
+    )
 
     class Meta:
-        ordering = ["status", "due_on", "-created_at"]
-        indexes = [models.Index(fields=["status", "due_on"], name="refresh_status_due_idx")]
+        ordering = ["status", "due_on", "-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="refresh_status_due_idx"),
+            models.Index(fields=["verdict", "score"], name="refresh_verdict_score_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "item"],
+                condition=Q(incident__isnull=False, item__isnull=False),
+                name="refresh_one_ticket_per_incident_item",
+            ),
+            models.UniqueConstraint(
+                fields=["incident"],
+                condition=Q(incident__isnull=False, kind="coverage_gap"),
+                name="refresh_one_gap_per_incident",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="coverage_gap") | Q(item__isnull=False), name="refresh_item_unless_gap"
+            ),
+        ]
 
     def __str__(self):
-        return f"Refresh {self.item}: {self.reason[:60]}"
+        subject = self.item or "coverage gap"
+        return f"Refresh {subject}: {self.reason[:60]}"
 
 
 class LearningPath(models.Model):

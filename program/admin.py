@@ -159,6 +159,7 @@ class AuditEntryAdmin(EvidenceAdminMixin, admin.ModelAdmin):
 
 
 from . import admin_tokens  # noqa: E402, F401  (API tokens: their admin lives in its own module)
+from .incidents import admin as incidents_admin  # noqa: E402, F401  (incidents and PagerDuty)
 
 # Service levels, their sources and the events calendar register their admin in their own module.
 from .operations import admin as operations_admin  # noqa: E402, F401

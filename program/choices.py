@@ -56,3 +56,41 @@ class ApiScope(models.TextChoices):
     EQUITY_READ = "equity:read", "Read equity audits and findings"
     OPERATIONS_READ = "operations:read", "Read service levels, SLOs, metrics sources, refused samples and events"
     OPERATIONS_WRITE = "operations:write", "Push service-level samples"
+    INCIDENTS_READ = "incidents:read", "Read incidents (times, services, root cause, post-incident note)"
+    INCIDENTS_WRITE = "incidents:write", "Push incidents from an incident tool"
+
+
+class IncidentSeverity(models.TextChoices):
+    """How bad it was for shoppers (SEV1 = checkout down for many)."""
+
+    SEV1 = "sev1", "SEV1: checkout down or losing orders"
+    SEV2 = "sev2", "SEV2: checkout degraded for many"
+    SEV3 = "sev3", "SEV3: degraded for a few, or a risk"
+    SEV4 = "sev4", "SEV4: no customer impact"
+
+
+class RootCauseCategory(models.TextChoices):
+    """What broke, in the categories the content refresh loop matches on (see content/constants.py)."""
+
+    BAD_DEPLOY = "bad_deploy", "Bad deploy"
+    FEATURE_FLAG = "feature_flag", "Feature flag or configuration"
+    DEPENDENCY_TIMEOUT = "dependency_timeout", "Dependency or gateway timeout"
+    SLOW_QUERY = "slow_query", "Slow query or database"
+    CAPACITY = "capacity", "Capacity or load"
+    ALERTING_GAP = "alerting_gap", "Missed or noisy alert"
+    CODE_DEFECT = "code_defect", "Code defect"
+    INFRASTRUCTURE = "infrastructure", "Infrastructure or network"
+    UNKNOWN = "unknown", "Not known yet"
+
+
+class IncidentSource(models.TextChoices):
+    MANUAL = "manual", "Entered in the admin"
+    PAGERDUTY = "pagerduty", "PagerDuty webhook"
+    API = "api", "REST push"
+
+
+class WebhookStatus(models.TextChoices):
+    RECEIVED = "received", "Received, waiting for the worker"
+    PROCESSED = "processed", "Processed"
+    IGNORED = "ignored", "Ignored (an event type the portal does not use)"
+    MALFORMED = "malformed", "Malformed (kept with its reason)"

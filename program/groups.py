@@ -51,6 +51,7 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("program", "person"): ("view",),
         ("program", "team"): ("view",),
         ("program", "service"): ("view",),
+        ("program", "incident"): ("view",),
         ("program", "role"): ("view",),
         # Their services' levels, objectives and the events calendar (what coverage warnings are about).
         ("program", "metricsample"): ("view",),
@@ -79,6 +80,8 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("program", "person"): ("view", "add", "change"),
         # Monitoring pushes service-level samples (POST /api/metric-samples/).
         ("program", "metricsample"): ("view", "add"),
+        # Incident tools push incidents (an update of a known one is a change).
+        ("program", "incident"): ("view", "add", "change"),
     },
 }
 

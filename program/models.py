@@ -3,10 +3,19 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .choices import AuditAction, Criticality, WorkingLanguage
+from .choices import (
+    AuditAction,
+    Criticality,
+    IncidentSeverity,
+    IncidentSource,
+    RootCauseCategory,
+    WebhookStatus,
+    WorkingLanguage,
+)
 from .validators import (
     DESCRIPTION_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -233,4 +242,148 @@ from .operations.models import (  # noqa: E402, F401
     RejectedMetricSample,
     ServiceLevelObjective,
 )
+
+
+class Incident(models.Model):
+    """A production incident on one or more services: its timeline, root cause, responders and the
+    post-incident note the content refresh loop reads.
+
+    Entered in the admin, pushed through the API or built from PagerDuty webhooks (`source`, `external_id`).
+    Time to restore (MTTR) is `restored_at − started_at`.
+    """
+
+    title = models.CharField(max_length=200, validators=[validate_storable_text])
+    services = models.ManyToManyField(Service, related_name="incidents")
+    severity = models.CharField(max_length=8, choices=IncidentSeverity.choices, default=IncidentSeverity.SEV3)
+    started_at = models.DateTimeField(help_text="When shoppers started to be hurt (PagerDuty: the incident's start).")
+    detected_at = models.DateTimeField(null=True, blank=True, help_text="When an alert or a person noticed.")
+    acknowledged_at = models.DateTimeField(null=True, blank=True, help_text="When a responder took it.")
+    mitigated_at = models.DateTimeField(null=True, blank=True, help_text="When the bleeding stopped.")
+    restored_at = models.DateTimeField(null=True, blank=True, help_text="When service was fully restored.")
+    root_cause = models.CharField(max_length=24, choices=RootCauseCategory.choices, default=RootCauseCategory.UNKNOWN)
+    responders = models.ManyToManyField(Person, blank=True, related_name="incidents_responded")
+    note = models.TextField(
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        validators=text_validators(NOTE_MAX_LENGTH),
+        help_text="The post-incident note: what happened, why, what we learned.",
+    )
+    source = models.CharField(max_length=16, choices=IncidentSource.choices, default=IncidentSource.MANUAL)
+    external_id = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[validate_storable_text],
+        help_text="The id in the source (PagerDuty, API).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["started_at"], name="incident_started_idx"),
+            models.Index(fields=["root_cause", "started_at"], name="incident_cause_started_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], condition=~Q(external_id=""), name="incident_unique_external_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(detected_at__isnull=True) | Q(detected_at__gte=models.F("started_at")),
+                name="incident_detected_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(mitigated_at__isnull=True) | Q(mitigated_at__gte=models.F("started_at")),
+                name="incident_mitigated_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(restored_at__isnull=True) | Q(restored_at__gte=models.F("started_at")),
+                name="incident_restored_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d} {self.get_severity_display()[:4]}: {self.title}"
+
+    def clean(self):
+        # The same rule as the check constraints, but naming the field that is wrong.
+        if self.started_at is None:
+            return
+        errors = {
+            name: "Cannot be before the start."
+            for name in ("detected_at", "acknowledged_at", "mitigated_at", "restored_at")
+            if getattr(self, name) is not None and getattr(self, name) < self.started_at
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def time_to_restore(self) -> datetime.timedelta | None:
+        """MTTR of this incident (None while it is open)."""
+        return self.restored_at - self.started_at if self.restored_at else None
+
+
+class PagerDutySubscription(models.Model):
+    """A PagerDuty v3 webhook subscription: its endpoint is `/webhooks/pagerduty/<id>/`.
+
+    Its signing secrets are stored encrypted (program/crypto.py), one per line: during a rotation keep the
+    old and the new one until PagerDuty signs with the new one only.
+    """
+
+    name = models.CharField(max_length=120, unique=True, validators=[validate_storable_text])
+    secrets_encrypted = models.TextField(editable=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "PagerDuty webhook subscription"
+
+    def __str__(self):
+        return self.name
+
+
+class PagerDutyServiceMapping(models.Model):
+    """Which portal service a PagerDuty service id stands for (an incident on it counts for that service)."""
+
+    pagerduty_service_id = models.CharField(max_length=64, unique=True, validators=[validate_storable_text])
+    pagerduty_service_name = models.CharField(max_length=200, blank=True, validators=[validate_storable_text])
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="pagerduty_mappings")
+
+    class Meta:
+        ordering = ["pagerduty_service_name", "pagerduty_service_id"]
+        verbose_name = "PagerDuty service mapping"
+
+    def __str__(self):
+        return f"{self.pagerduty_service_name or self.pagerduty_service_id} → {self.service}"
+
+
+class ReceivedWebhook(models.Model):
+    """One signed webhook delivery, kept as received (deduplicated on its `X-Webhook-Id`) with what became of
+    it: processed, ignored, or malformed with the reason."""
+
+    subscription = models.ForeignKey(PagerDutySubscription, on_delete=models.CASCADE, related_name="deliveries")
+    webhook_id = models.CharField(max_length=100)
+    event_type = models.CharField(max_length=64, blank=True)
+    body = models.TextField(help_text="The raw body, as signed (made storable: no NUL, no lone surrogate).")
+    received_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=WebhookStatus.choices, default=WebhookStatus.RECEIVED)
+    reason = models.TextField(blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="webhook_deliveries"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "received_at"], name="webhook_status_received_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "webhook_id"], name="webhook_unique_delivery"),
+        ]
+
+    def __str__(self):
+        return f"{self.webhook_id} {self.event_type or '?'} ({self.get_status_display()})"
+
+
+# The API token lives with its hashing and issuing in program/tokens.py; imported here so Django finds it.
 from .tokens import ApiToken  # noqa: E402, F401

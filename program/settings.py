@@ -292,6 +292,11 @@ LRS_SYNC_LEASE_SECONDS = int(os.environ.get("LRS_SYNC_LEASE_SECONDS", "60"))
 # well inside its task's time limit (soft: this plus 5 minutes).
 LRS_SYNC_RUN_SECONDS = int(os.environ.get("LRS_SYNC_RUN_SECONDS", "600"))
 
+# Post-incident notes → content refresh tickets (content/services.py): the matcher's score a match must reach
+# (0–1: TF-IDF cosine plus a small bonus for covering the root cause) and the days an owner has to refresh.
+REFRESH_MATCH_THRESHOLD = float(os.environ.get("REFRESH_MATCH_THRESHOLD", "0.30"))
+REFRESH_TICKET_DUE_DAYS = int(os.environ.get("REFRESH_TICKET_DUE_DAYS", "10"))
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -364,6 +369,9 @@ SPECTACULAR_SETTINGS = {
         "ReadinessStatusEnum": "assessments.choices.ReadinessStatus",
         "StatementStatusEnum": "assessments.choices.StatementStatus",
         "SyncRunStatusEnum": "assessments.choices.SyncRunStatus",
+        "IncidentSourceEnum": "program.choices.IncidentSource",
+        "RefreshSourceEnum": "content.choices.RefreshSource",
+        "VersionTriggerEnum": "content.choices.VersionTrigger",
     },
 }
 

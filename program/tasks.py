@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import connection
 
+from .incidents import services as incident_services
 from .models import Person, PrometheusSource
 from .operations import services as operations_services
 from .operations.prometheus import PrometheusError
@@ -34,3 +35,9 @@ def prometheus_source_pull(source_id: int) -> dict:
     except PrometheusError as error:
         return {"failed": str(error)}
     return {"pages": result.pages, "samples": result.samples, "gaps": result.gaps, "rejected": result.rejected}
+
+
+@shared_task(name="program.pagerduty_webhook_process", acks_late=True, max_retries=5, default_retry_delay=30)
+def pagerduty_webhook_process(delivery_id: int) -> str:
+    """Apply one kept PagerDuty delivery to its incident (idempotent: a processed delivery is left alone)."""
+    return incident_services.pagerduty_webhook_process(delivery_id=delivery_id).status

@@ -7,6 +7,7 @@ from django.urls import include, path
 from assessments.api.gate_check import GateCheckView
 
 from . import views
+from .incidents.views import pagerduty_webhook
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("xapi/", include("assessments.lrs.urls")),
+    path("webhooks/pagerduty/<int:subscription_id>/", pagerduty_webhook, name="pagerduty-webhook"),
     # Before any `api/` include: the gate check is owned by assessments, the rest of the API by its routers.
     path("api/gates/check", GateCheckView.as_view(), name="gate-check"),
     path("api/", include("program.api.root_urls")),

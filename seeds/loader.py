@@ -49,6 +49,7 @@ from roles.services import (
 )
 
 from .data_files import DATA_DIR, DemoData
+from .incidents import load_incidents, load_refresh_tickets
 from .operations import load_operations
 from .planning import HistoryPlan, HistoryPlanner, PersonPlan, at_hour, plan_people
 
@@ -84,6 +85,7 @@ class DemoLoader:
             self.load_paths_and_gates,
             self.load_history,
             self.load_refresh_tickets,
+            self.load_incidents,
             self.load_lrs_export,
             self.load_operations,
         ):
@@ -510,6 +512,11 @@ class DemoLoader:
         """Service levels (seven months hourly), SLOs and the season's events: seeds/operations.py."""
         for what, number in load_operations(today=self.today).items():
             self.count(what, number)
+
+    def load_incidents(self) -> None:
+        """Seven months of incidents (seeds/incidents.py), then the note → tickets loop on the recent ones."""
+        self.count("incidents", load_incidents(self.today))
+        self.count("refresh tickets from incident notes", load_refresh_tickets(self.today))
 
     def load_lrs_export(self) -> None:
         """An LRS export imported as an admin would (`import_statements`): known people's statements, a new

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from content.choices import RefreshStatus
+from content.choices import MatchVerdict, RefreshStatus, VersionTrigger
 from content.models import ContentItem, ContentVersion, LearningPath, PathStep, RefreshTicket
 from program.api.model_serializer import ModelSerializer
 from program.api.serializers import VisiblePersonField
@@ -11,13 +11,33 @@ from program.api.serializers import VisiblePersonField
 class ContentItemSerializer(ModelSerializer):
     class Meta:
         model = ContentItem
-        fields = ["id", "key", "kind", "title", "summary", "skills", "owner", "status", "review_by", "retired_at"]
+        fields = [
+            "id",
+            "key",
+            "kind",
+            "title",
+            "summary",
+            "skills",
+            "owner",
+            "status",
+            "review_by",
+            "retired_at",
+            "replaced_by",
+        ]
+
+
+class ContentItemRetireSerializer(serializers.Serializer):
+    """Input of `content.services.content_item_retire`."""
+
+    replacement = serializers.PrimaryKeyRelatedField(
+        queryset=ContentItem.objects.all(), required=False, allow_null=True, help_text="What learners take instead."
+    )
 
 
 class ContentVersionSerializer(ModelSerializer):
     class Meta:
         model = ContentVersion
-        fields = ["id", "item", "number", "change_note", "link", "published_at"]
+        fields = ["id", "item", "number", "change_note", "link", "published_at", "trigger", "trigger_incident"]
 
 
 class ContentVersionReleaseSerializer(serializers.Serializer):
@@ -27,6 +47,13 @@ class ContentVersionReleaseSerializer(serializers.Serializer):
     change_note = serializers.CharField()
     link = serializers.URLField(required=False, allow_blank=True, max_length=500)
     review_by = serializers.DateField(required=False, allow_null=True)
+    trigger = serializers.ChoiceField(choices=VersionTrigger.choices, required=False)
+    refresh_tickets = serializers.PrimaryKeyRelatedField(
+        queryset=RefreshTicket.objects.filter(closed_at__isnull=True),
+        many=True,
+        required=False,
+        help_text="Open tickets of this item that the version answers: they close with it.",
+    )
 
 
 class RefreshTicketSerializer(ModelSerializer):
@@ -34,7 +61,9 @@ class RefreshTicketSerializer(ModelSerializer):
         model = RefreshTicket
         fields = [
             "id",
+            "kind",
             "item",
+            "incident",
             "reason",
             "source",
             "source_reference",
@@ -43,7 +72,21 @@ class RefreshTicketSerializer(ModelSerializer):
             "status",
             "created_at",
             "closed_at",
+            "score",
+            "explanation",
+            "verdict",
+            "verdict_note",
+            "verdict_at",
+            "closed_by_version",
+            "time_to_refresh",
         ]
+
+
+class RefreshTicketReviewSerializer(serializers.Serializer):
+    """Input of `content.services.refresh_ticket_review`: the owner's verdict on a matched ticket."""
+
+    verdict = serializers.ChoiceField(choices=[MatchVerdict.CONFIRMED, MatchVerdict.DISMISSED])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class RefreshTicketStatusSerializer(serializers.Serializer):
@@ -60,6 +103,8 @@ class RefreshTicketOpenSerializer(ModelSerializer):
     class Meta:
         model = RefreshTicket
         fields = ["item", "reason", "source", "source_reference", "owner", "due_on"]
+        # Coverage-gap tickets (no item) are opened by the note matcher only.
+        extra_kwargs = {"item": {"required": True, "allow_null": False}}
 
 
 class PathStepSerializer(ModelSerializer):

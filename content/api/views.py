@@ -16,17 +16,21 @@ from content.services import (
     content_item_retire,
     content_version_release,
     refresh_ticket_open,
+    refresh_ticket_review,
     refresh_ticket_set_status,
 )
+from program.api.permissions import WritesNeedModelPermission
 from program.api.viewsets import ReadOnlyApiViewSet, ServiceCreateMixin
 from program.api.visibility import Visibility
 
 from .serializers import (
+    ContentItemRetireSerializer,
     ContentItemSerializer,
     ContentVersionReleaseSerializer,
     ContentVersionSerializer,
     LearningPathSerializer,
     RefreshTicketOpenSerializer,
+    RefreshTicketReviewSerializer,
     RefreshTicketSerializer,
     RefreshTicketStatusSerializer,
 )
@@ -41,11 +45,14 @@ class ContentItemViewSet(ReadOnlyApiViewSet):
     filterset_class = ContentItemFilterSet
     scope_family = "content"
 
-    @extend_schema(request=None, responses={200: ContentItemSerializer})
+    @extend_schema(request=ContentItemRetireSerializer, responses={200: ContentItemSerializer})
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
-        """Retire the item: it stays for history but is no longer offered and takes no new versions."""
-        item = content_item_retire(item=self.get_object())
+        """Retire the item: it stays for history but is no longer offered and takes no new versions; name the
+        `replacement` learners should take instead."""
+        serializer = ContentItemRetireSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = content_item_retire(item=self.get_object(), **serializer.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
 
 
@@ -72,6 +79,24 @@ class RefreshTicketViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
     scope_family = "content"
     create_serializer_class = RefreshTicketOpenSerializer
     create_service = refresh_ticket_open
+
+    def get_permissions(self):
+        permissions = super().get_permissions()
+        if self.action == "review":
+            # Any owner gives the verdict on their own tickets, whatever their group: the service checks the
+            # caller is the ticket's owner (or an L&D admin); the token still needs `content:write`.
+            permissions = [p for p in permissions if not isinstance(p, WritesNeedModelPermission)]
+        return permissions
+
+    @extend_schema(request=RefreshTicketReviewSerializer, responses={200: RefreshTicketSerializer})
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """The owner confirms the match (the ticket moves to in progress) or dismisses it (closed; the same
+        incident never reopens it). The verdict is kept for tuning the matcher."""
+        serializer = RefreshTicketReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ticket = refresh_ticket_review(ticket=self.get_object(), by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(ticket).data)
 
     @extend_schema(request=RefreshTicketStatusSerializer, responses={200: RefreshTicketSerializer})
     @action(detail=True, methods=["post"], url_path="set-status")

@@ -2,6 +2,7 @@ from rest_framework.routers import SimpleRouter
 
 from program.operations import api as operations
 
+from ..incidents.api import IncidentViewSet
 from . import views
 
 app_name = "program-api"
@@ -19,5 +20,6 @@ router.register("rejected-metric-samples", operations.RejectedMetricSampleViewSe
 router.register("service-level-objectives", operations.ServiceLevelObjectiveViewSet)
 router.register("prometheus-sources", operations.PrometheusSourceViewSet)
 router.register("events", operations.OperationalEventViewSet)
+router.register("incidents", IncidentViewSet)
 
 urlpatterns = router.urls

@@ -33,6 +33,7 @@ from tests.content.factories import (
 from tests.equity.factories import EquityAuditFactory, EquityFindingFactory
 from tests.program.factories import (
     AuditEntryFactory,
+    IncidentFactory,
     PersonFactory,
     RegionFactory,
     ServiceFactory,
@@ -164,6 +165,10 @@ CASES = [
         "operations",
         EVERYONE,
         lambda org, p: OperationalEventFactory(services=[ServiceFactory()]),
+        "program-api:incident",
+        "incidents",
+        TEAM,
+        lambda org, p: IncidentFactory(services=[ServiceFactory(team=p.team)]),
         "service",
         lambda o: o.services.get().pk,
     ),
@@ -336,6 +341,8 @@ ACTION_TESTS = {
     "content-api:contentitem-retire": "tests.api.test_writes.test_retire_content_item",
     "content-api:contentversion-list POST": "tests.api.test_writes.test_content_version_release",
     "content-api:refreshticket-list POST": "tests.api.test_writes.test_refresh_ticket_open",
+    "content-api:refreshticket-review": "tests.api.test_incidents.test_the_owner_reviews_a_ticket_and_others_cannot",
+    "program-api:incident-list POST": "tests.api.test_incidents.test_an_incident_push_is_recorded_once_per_external_id",
     "content-api:refreshticket-set-status": (
         "tests.api.test_writes.test_refresh_ticket_set_status_closes_it_through_the_service"
     ),

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth.models import User
 from factory.django import DjangoModelFactory
 
-from program.models import AuditEntry, Person, Region, Service, Shift, Team, TeamMembership
+from program.models import AuditEntry, Incident, Person, Region, Service, Shift, Team, TeamMembership
 
 
 class UserFactory(DjangoModelFactory):
@@ -81,3 +81,21 @@ class AuditEntryFactory(DjangoModelFactory):
     action = "changed"
     object_type = "test"
     summary = factory.Sequence(lambda n: f"audit entry {n}")
+
+
+class IncidentFactory(DjangoModelFactory):
+    """An incident restored 40 minutes after it started; pass `services=[...]` to attach services."""
+
+    class Meta:
+        model = Incident
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Checkout errors #{n}")
+    started_at = factory.LazyFunction(lambda: datetime.datetime(2026, 10, 1, 12, 0, tzinfo=datetime.UTC))
+    detected_at = factory.LazyAttribute(lambda o: o.started_at + datetime.timedelta(minutes=4))
+    restored_at = factory.LazyAttribute(lambda o: o.started_at + datetime.timedelta(minutes=40))
+
+    @factory.post_generation
+    def services(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.services.set(extracted)

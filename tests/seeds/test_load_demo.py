@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 import shutil
+import tomllib
 from collections import Counter
 from decimal import Decimal
 
@@ -29,7 +30,7 @@ from assessments.models import (
 )
 from content.models import ContentItem, LearningPath, RefreshTicket
 from program.constants import COACH_GROUP, INTEGRATION_GROUP, LD_ADMIN_GROUP, LEARNER_GROUP, MANAGER_GROUP
-from program.models import Person, Region, Role, Service, Shift, Team, TeamMembership
+from program.models import Incident, Person, Region, Role, Service, Shift, Team, TeamMembership
 from program.selectors import people_visible_to, team_of_person_on, teams_visible_to
 from roles.choices import GateKind, VersionStatus
 from roles.models import Gate, ReadinessStandard
@@ -244,6 +245,34 @@ def test_refresh_tickets():
     assert tickets.count() >= 3
     assert {"open", "done"} <= set(tickets.values_list("status", flat=True))
     assert tickets.filter(status="done", closed_at__isnull=False).exists()
+
+
+def test_incidents_tell_the_mttr_story_and_feed_refresh_tickets():
+    operations = tomllib.loads((DATA_DIR / "operations.toml").read_text())
+    trained_days_ago = {s["slug"]: (s.get("group"), s.get("trained_days_ago")) for s in operations["services"]}
+    ramp = operations["shape"]["ramp_days"]
+    before, trained_after = [], []
+    incidents = Incident.objects.filter(external_id__startswith="DEMO-").prefetch_related("services")
+    assert 38 <= len(incidents) <= 45
+    for incident in incidents:
+        group, trained = trained_days_ago[incident.services.get().slug]
+        days_ago = (TODAY - incident.started_at.date()).days
+        minutes = incident.time_to_restore.total_seconds() / 60
+        if group is None or days_ago > trained:
+            before.append(minutes)
+        elif group == "trained" and days_ago <= trained - ramp:
+            trained_after.append(minutes)
+    assert 42 <= sum(before) / len(before) <= 52  # the case study: ~47 min before the program
+    assert 25 <= sum(trained_after) / len(trained_after) <= 33  # ~29 min once the team reached the bar
+
+    tickets = RefreshTicket.objects.filter(incident__isnull=False)
+    assert tickets.filter(status="open", due_on__lt=TODAY).exists()  # overdue
+    assert tickets.filter(status="open", due_on__gte=TODAY).exists()
+    assert tickets.filter(kind="coverage_gap").exists()
+    refreshed = tickets.filter(status="done", time_to_refresh__isnull=False)
+    assert refreshed.exists()
+    assert all(ticket.closed_by_version.trigger == "incident" for ticket in refreshed)
+    assert all(ticket.explanation["matched_terms"] for ticket in tickets.filter(kind="refresh"))
 
 
 @pytest.mark.parametrize(
