@@ -170,6 +170,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "assessments.tasks.readiness_expire_daily",
         "schedule": crontab(hour=5, minute=0),
     },
+    # Equity audits of every role over the last 90 days, weekly on Monday morning (docs/equity.md).
+    "equity-audits-weekly": {
+        "task": "equity.tasks.audits_run_scheduled",
+        "schedule": crontab(hour=6, minute=0, day_of_week=1),
+    },
 }
 
 # Fernet key(s) that encrypt LRS secrets at rest, newest first (comma-separated); see assessments/lrs/crypto.py.
