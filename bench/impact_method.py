@@ -56,7 +56,8 @@ def main(datasets: int) -> None:
             units, design = synthetic_units(1000 + seed, effect=0.0, treated=per_arm, control=per_arm)
             flagged += analyse(units, design).main.detected
         seconds = time.perf_counter() - started
-        print(f"{per_arm:>9}  {covered:>7}  {flagged:>18}  {placebo_flagged:>15}  {percentile_covered:>18}  {seconds:7.1f}")
+        row = (per_arm, covered, flagged, placebo_flagged, percentile_covered)
+        print("{:>9}  {:>7}  {:>18}  {:>15}  {:>18}".format(*row), f"{seconds:8.1f}")
 
 
 if __name__ == "__main__":
