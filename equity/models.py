@@ -7,6 +7,8 @@ versions and the findings; after that nothing of it changes, so runs compare ove
 from django.db import models
 from django.db.models import Q
 
+from program.validators import JsonObject, ShapedJSONField, StringList, validate_storable_text
+
 from .choices import AuditStatus, AuditTrigger, EquityMetric, FindingFlag
 
 
@@ -21,14 +23,25 @@ class EquityAudit(models.Model):
         related_name="equity_audits",
         help_text="The role audited (everyone in a role has the same bar). Empty: every role, each person in theirs.",
     )
-    dimensions = models.JSONField(help_text="List of dimensions, e.g. ['region', 'shift'].")
+    dimensions = ShapedJSONField(
+        shape=StringList(max_items=10, max_length=32), help_text="List of dimensions, e.g. ['region', 'shift']."
+    )
     window_start = models.DateField()
     window_end = models.DateField()
-    parameters = models.JSONField(default=dict, blank=True, help_text="e.g. minimum cell size, seed.")
+    parameters = ShapedJSONField(
+        default=dict,
+        blank=True,
+        shape=JsonObject(max_depth=4, max_bytes=20_000),
+        help_text="e.g. minimum cell size, seed.",
+    )
     status = models.CharField(max_length=16, choices=AuditStatus.choices, default=AuditStatus.PENDING)
     trigger = models.CharField(max_length=16, choices=AuditTrigger.choices, default=AuditTrigger.ADMIN)
-    library_versions = models.JSONField(default=dict, blank=True, help_text="scipy, statsmodels, numpy of the run.")
-    summary = models.JSONField(default=dict, blank=True, help_text="Counts of people and findings by flag.")
+    library_versions = ShapedJSONField(
+        default=dict, blank=True, shape=JsonObject(max_depth=2, max_bytes=2_000), help_text="Libraries of the run."
+    )
+    summary = ShapedJSONField(
+        default=dict, blank=True, shape=JsonObject(max_depth=2, max_bytes=5_000), help_text="People, findings by flag."
+    )
     error = models.TextField(blank=True)
     run_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -50,7 +63,9 @@ class EquityFinding(models.Model):
 
     audit = models.ForeignKey(EquityAudit, on_delete=models.CASCADE, related_name="findings")
     dimension = models.CharField(max_length=120, blank=True, help_text="e.g. 'region' or 'region × shift'.")
-    group = models.CharField(max_length=200, help_text="e.g. 'region=emea, shift=night'.")
+    group = models.CharField(
+        max_length=200, validators=[validate_storable_text], help_text="e.g. 'region=emea, shift=night'."
+    )
     metric = models.CharField(max_length=32, choices=EquityMetric.choices)
     reviewer = models.ForeignKey(
         "program.Person",
