@@ -8,6 +8,7 @@ each reviewer's signed deviation from the panel and α with that reviewer left o
 """
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -91,14 +92,17 @@ def alpha_interval(
         value = ordinal_alpha(matrix[:, indices.astype(int)], value_domain)
         return np.nan if value is None else value
 
-    result = stats.bootstrap(
-        (np.arange(units),),
-        alpha_of,
-        vectorized=False,
-        n_resamples=BOOTSTRAP_RESAMPLES,
-        method="percentile",
-        rng=np.random.default_rng(seed),
-    )
+    # All-alike resamples have no α (NaN, left out below); scipy warns about each, which says nothing here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = stats.bootstrap(
+            (np.arange(units),),
+            alpha_of,
+            vectorized=False,
+            n_resamples=BOOTSTRAP_RESAMPLES,
+            method="percentile",
+            rng=np.random.default_rng(seed),
+        )
     distribution = result.bootstrap_distribution
     distribution = distribution[np.isfinite(distribution)]
     if distribution.size == 0:
@@ -163,3 +167,9 @@ def calibrate(scores: Sequence[tuple[int, int, int]], *, value_domain: Sequence[
         reviewers=len(reviewer_ids),
         drift=reviewer_drift(matrix, reviewer_ids, value_domain),
     )
+
+
+def calibrated_at(results: Sequence[tuple], moment) -> bool:
+    """Whether a reviewer's latest calibration result up to `moment` passed; `results` are (analysed_at, passed)."""
+    earlier = [result for result in results if result[0] <= moment]
+    return bool(earlier) and max(earlier, key=lambda result: result[0])[1]

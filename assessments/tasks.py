@@ -1,10 +1,14 @@
 """Celery tasks of the assessments app: ids in, one service call."""
 
+import datetime
+
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
 from .choices import SyncTrigger
 from .lrs.sync import connection_sync, connections_due, connections_sync_queue
+from .services.calibration import spot_checks_select
 from .services.expiry import signoffs_expire_and_remind
 from .services.readiness import readiness_recompute_for_people, readiness_recompute_for_standard
 
@@ -46,3 +50,10 @@ def lrs_sync_due_connections() -> list[int]:
     due = connections_due()
     connections_sync_queue(connection_ids=due, trigger=SyncTrigger.SCHEDULE)
     return due
+
+
+@shared_task
+def spot_checks_select_daily() -> int:
+    """Daily: pick the configured share of the last day's reviewed assessments for a blind second scoring."""
+    since = timezone.now() - datetime.timedelta(days=1)
+    return len(spot_checks_select(since=since))
