@@ -1,9 +1,12 @@
-"""Admin of equity audits: ask for one (it runs in a task), run one again, read the findings (read-only)."""
+"""Admin of equity audits: ask for one (it runs in a task), run one again, read the findings.
+
+Findings are evidence written only by an audit run: the admin shows them and nobody types, edits or deletes one.
+"""
 
 from django.contrib import admin
 from django.db.models import Count
 
-from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
+from program.admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 
 from .forms import EquityAuditAdminForm
 from .models import EquityAudit, EquityFinding
@@ -34,20 +37,7 @@ FINDING_FIELDS = [
 ]
 
 
-class ReadOnlyAdminMixin:
-    """A stored run is the record: nobody edits or deletes it, a new run is asked for instead."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class EquityFindingInline(ReadOnlyAdminMixin, admin.TabularInline):
+class EquityFindingInline(EvidenceAdminMixin, admin.TabularInline):
     model = EquityFinding
     fields = ["dimension", "group", "metric", "reviewer", "value", "interval_low", "interval_high", "n", "ratio",
               "p_adjusted", "flag", "note"]  # fmt: skip
@@ -111,7 +101,7 @@ class EquityAuditAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
 
 
 @admin.register(EquityFinding)
-class EquityFindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class EquityFindingAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["group", "metric", "dimension", "value", "interval_low", "interval_high", "n", "ratio",
                     "p_adjusted", "flag", "audit"]  # fmt: skip
     list_select_related = ["audit", "audit__role"]

@@ -7,7 +7,7 @@ reviewer's score is not on the page).
 
 from django.contrib import admin
 
-from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
+from program.admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 
 from ..models import CalibrationRound, CalibrationScore, ReviewerCalibration, SpotCheck
 from ..services.calibration import (
@@ -115,20 +115,11 @@ class CalibrationRoundAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
 
 
 @admin.register(ReviewerCalibration)
-class ReviewerCalibrationAdmin(admin.ModelAdmin):
+class ReviewerCalibrationAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["reviewer", "round", "scored", "mean_deviation", "alpha_without", "flagged", "passed"]
     list_select_related = ["reviewer", "round"]
     list_filter = ["passed", "flagged"]
     search_fields = ["reviewer__full_name", "round__title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SpotCheck)

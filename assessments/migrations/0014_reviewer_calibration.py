@@ -11,8 +11,8 @@ from program.groups import sync_group_permissions
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0011_input_limits_and_readiness_failures'),
-        ('program', '0007_input_limits'),
+        ('assessments', '0013_lrs_sync_recovery'),
+        ('program', '0009_evidence_never_deleted'),
         ('roles', '0003_reviewer_calibration'),
     ]
 
