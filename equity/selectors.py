@@ -4,12 +4,13 @@ import datetime
 import statistics
 from collections import defaultdict
 
-from django.db.models import Q, Sum
+from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from assessments.choices import ScenarioKind, SignOffDecision
+from assessments.choices import ReadinessStatus, ScenarioKind, SignOffDecision
 from assessments.models import Attempt, SignOff, Statement
-from program.models import Person
+from program.models import Person, Service
 
 from .statistics import PersonFacts, ReviewFact
 
@@ -115,3 +116,95 @@ def _holds_at(signoff: dict, moment: datetime.datetime) -> bool:
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), datetime.UTC)
+
+
+MTTR = "mttr_minutes"
+
+
+def impact_unit_series(
+    *,
+    metric: str,
+    trained_service_ids: list[int],
+    holdout_service_ids: list[int],
+    start: datetime.date,
+    end: datetime.date,
+    by_region: bool = False,
+    severities: list[str] | None = None,
+) -> tuple[list, frozenset[datetime.date]]:
+    """The series of each unit (service, or service × region) for an impact analysis, and the event days.
+
+    Three queries: the metric (daily means of the samples, or one value per restored incident for MTTR), the
+    events calendar (every day of a sale or freeze is left out of both arms) and the share of each service's
+    team currently signed off (the dose). The operations models arrive with issue 11 (program.operations,
+    program.Incident); they are imported here, at call time, so this app does not need them to load.
+    """
+    from program.operations.models import MetricSample, OperationalEvent  # issue 11
+
+    from .impact import UnitSeries
+
+    service_ids = [*trained_service_ids, *holdout_service_ids]
+    low, high = _day_start(start), _day_start(end + datetime.timedelta(days=1))
+    observations: dict[tuple, list] = defaultdict(list)
+    if metric == MTTR:
+        from program.models import Incident  # issue 11
+
+        incidents = Incident.objects.filter(
+            services__id__in=service_ids, started_at__gte=low, started_at__lt=high, restored_at__isnull=False
+        )
+        if severities:
+            incidents = incidents.filter(severity__in=severities)
+        for service_id, started_at, restored_at in incidents.values_list("services__id", "started_at", "restored_at"):
+            minutes = max((restored_at - started_at).total_seconds() / 60, 1.0)  # logs need a positive value
+            observations[(service_id, None)].append((started_at.date(), minutes))
+    else:
+        rows = (
+            MetricSample.objects.filter(service_id__in=service_ids, metric=metric, at__gte=low, at__lt=high)
+            .annotate(day=TruncDate("at"))
+            .values("service_id", "day", *(["region__code"] if by_region else []))
+            .annotate(value=Avg("value"))
+            .order_by()
+        )
+        for row in rows:
+            observations[(row["service_id"], row.get("region__code"))].append((row["day"], row["value"]))
+    excluded = set()
+    for starts_at, ends_at in OperationalEvent.objects.filter(starts_at__lt=high, ends_at__gt=low).values_list(
+        "starts_at", "ends_at"
+    ):
+        day = starts_at.date()
+        while day <= ends_at.date():
+            excluded.add(day)
+            day += datetime.timedelta(days=1)
+    doses = _signed_off_share_by_service(service_ids)
+    names = dict(Service.objects.filter(pk__in=service_ids).values_list("pk", "slug"))
+    units = [
+        UnitSeries(
+            unit=names[service_id] + (f"/{region}" if region else ""),
+            treated=service_id in trained_service_ids,
+            observations=tuple(sorted(values)),
+            dose=doses.get(service_id),
+        )
+        for (service_id, region), values in sorted(
+            observations.items(), key=lambda item: (item[0][0], item[0][1] or "")
+        )
+    ]
+    return units, frozenset(excluded)
+
+
+def _signed_off_share_by_service(service_ids: list[int]) -> dict[int, float]:
+    current = [ReadinessStatus.SIGNED_OFF, ReadinessStatus.EXPIRING_SOON]
+    shares = {}
+    for row in (
+        Service.objects.filter(pk__in=service_ids)
+        .annotate(
+            people=Count("team__members", filter=Q(team__members__active=True), distinct=True),
+            ready=Count(
+                "team__members",
+                filter=Q(team__members__active=True, team__members__readiness__status__in=current),
+                distinct=True,
+            ),
+        )
+        .values("pk", "people", "ready")
+    ):
+        if row["people"]:
+            shares[row["pk"]] = row["ready"] / row["people"]
+    return shares
