@@ -24,15 +24,15 @@ def audit_facts(
 
     Four queries whatever the size: people, their attempts up to the window's end, their 'ready' sign-offs, and
     their xAPI practice time. Readiness is as of the window's end (signed, and neither revoked nor expired by
-    then); time to readiness runs from the person's start (or first attempt) to their first 'ready' sign-off,
-    censored at the window's end for those still training.
+    then); time to readiness runs from the person's first attempt to their first 'ready' sign-off, censored at
+    the window's end for those still training.
     """
     start = _day_start(window_start)
     end = _day_start(window_end + datetime.timedelta(days=1))
     people = list(
         Person.objects.filter(role_id=role_id, active=True)
         .order_by("id")
-        .values("id", "region__code", "shift__code", "working_language", "start_date")
+        .values("id", "region__code", "shift__code", "working_language")
     )
     ids = [person["id"] for person in people]
     attempts = defaultdict(list)
@@ -78,7 +78,9 @@ def audit_facts(
         firsts = [attempt for attempt in in_window if attempt["attempt_number"] == 1]
         scores = [float(attempt["score"]) for attempt in in_window]
         seconds = practice.get(person["id"], {}).get("seconds")
-        origin = person["start_date"] or (mine[0]["completed_at"].date() if mine else None)
+        # The clock starts when the person starts the path (their first attempt), not when they joined the
+        # company: tenured engineers joined years before the program existed.
+        origin = mine[0]["completed_at"].date() if mine else None
         first_ready = next((s for s in signoffs[person["id"]] if origin and s["signed_at"].date() >= origin), None)
         days_to_ready, reached = None, False
         if origin and origin <= window_end:

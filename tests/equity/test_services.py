@@ -68,7 +68,7 @@ def test_facts_of_a_person():
     mine = facts[person.pk]
     assert mine.group("region") == "emea" and mine.group("shift") == "night"
     assert (mine.first_tries, mine.first_try_passes, mine.median_score) == (1, 0, 70.0)
-    assert mine.ready and mine.reached_ready and mine.days_to_ready == 36
+    assert mine.ready and mine.reached_ready and mine.days_to_ready == 16  # first attempt to sign-off
     assert mine.enrolled and mine.took_lab and not mine.took_drill and mine.practice_minutes is None
     assert not facts[revoked.pk].ready
 
