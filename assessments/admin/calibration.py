@@ -114,6 +114,16 @@ class CalibrationRoundAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
         apply_to_each(self, request, queryset, analyse)
 
 
+@admin.register(CalibrationScore)
+class CalibrationScoreAdmin(EvidenceAdminMixin, admin.ModelAdmin):
+    """Scores are entered on their round's page while it is open; this list is for reading across rounds."""
+
+    list_display = ["round", "attempt", "reviewer", "level", "scored_at"]
+    list_select_related = ["round", "attempt__person", "attempt__scenario", "reviewer"]
+    list_filter = ["level"]
+    search_fields = ["reviewer__full_name", "round__title"]
+
+
 @admin.register(ReviewerCalibration)
 class ReviewerCalibrationAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["reviewer", "round", "scored", "mean_deviation", "alpha_without", "flagged", "passed"]
