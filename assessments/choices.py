@@ -86,3 +86,12 @@ class ReadinessStatus(models.TextChoices):
     EXPIRING_SOON = "expiring_soon", "Expiring soon"
     EXPIRED = "expired", "Expired"
     REVOKED = "revoked", "Revoked"
+
+
+class CalibrationVerdict(models.TextChoices):
+    """Krippendorff (2004): rely on α ≥ .800; .667–.800 for tentative conclusions only."""
+
+    PASS = "pass", "Pass (α ≥ 0.800)"
+    TENTATIVE = "tentative", "Tentative (0.667 ≤ α < 0.800)"
+    FAIL = "fail", "Fail (α < 0.667)"
+    INSUFFICIENT = "insufficient", "Insufficient data"

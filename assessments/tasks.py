@@ -1,10 +1,12 @@
 """Celery tasks of the assessments app: ids in, one service call."""
 
+import datetime
 import logging
 
 from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
+from django.utils import timezone
 
 from .choices import SyncTrigger
 from .coverage import event_coverage_warnings_send
@@ -16,6 +18,7 @@ from .lrs.sync import (
     lease_holder_here,
     runs_close_abandoned,
 )
+from .services.calibration import spot_checks_select
 from .services.expiry import signoffs_expire_and_remind
 from .services.readiness import readiness_recompute_for_people, readiness_recompute_for_standard
 
@@ -90,3 +93,10 @@ def lrs_sync_due_connections() -> list[int]:
 def event_coverage_warnings_daily() -> int:
     """Daily: warn L&D admins and service managers about events whose on-call coverage is short (beat)."""
     return event_coverage_warnings_send()
+
+
+@shared_task
+def spot_checks_select_daily() -> int:
+    """Daily: pick the configured share of the last day's reviewed assessments for a blind second scoring."""
+    since = timezone.now() - datetime.timedelta(days=1)
+    return len(spot_checks_select(since=since))

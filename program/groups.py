@@ -30,6 +30,7 @@ NEVER_DELETED_MODELS = {
     ("assessments", "quarantinedstatement"),
     ("content", "contentversion"),
     ("content", "refreshticket"),
+    ("assessments", "reviewercalibration"),
     ("equity", "equityfinding"),
 }
 

@@ -274,9 +274,23 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "assessments.tasks.event_coverage_warnings_daily",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Blind second scoring of a share of yesterday's reviewed assessments (reviewer calibration).
+    "calibration-spot-checks-daily": {
+        "task": "assessments.tasks.spot_checks_select_daily",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    # Equity audits of every role over the last 90 days, weekly on Monday morning (docs/equity.md).
+    "equity-audits-weekly": {
+        "task": "equity.tasks.audits_run_scheduled",
+        "schedule": crontab(hour=6, minute=0, day_of_week=1),
+    },
 }
 # Days before an event's start during which the daily check warns about short on-call coverage.
 EVENT_COVERAGE_WARNING_DAYS = int(os.environ.get("EVENT_COVERAGE_WARNING_DAYS", "14"))
+
+# Reviewer calibration: the share of live reviewed assessments blindly double-scored, and the seed of the draw.
+CALIBRATION_SPOT_CHECK_SHARE = float(os.environ.get("CALIBRATION_SPOT_CHECK_SHARE", "0.1"))
+CALIBRATION_SPOT_CHECK_SEED = int(os.environ.get("CALIBRATION_SPOT_CHECK_SEED", "12"))
 
 # Fernet key(s) that encrypt LRS secrets at rest, newest first (comma-separated); see assessments/lrs/crypto.py.
 LRS_ENCRYPTION_KEY = os.environ.get("LRS_ENCRYPTION_KEY", "")

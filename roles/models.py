@@ -59,6 +59,10 @@ class ReadinessStandard(models.Model):
     grandfathering = models.CharField(
         max_length=32, choices=Grandfathering.choices, default=Grandfathering.REASSESS_CHANGED
     )
+    requires_calibrated_coach = models.BooleanField(
+        default=False,
+        help_text="A coach's sign-offs count only while their latest reviewer calibration passed (docs/equity.md).",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,5 +1,6 @@
 """Assessment models, one concept per module."""
 
+from .calibration import CalibrationRound, CalibrationScore, ReviewerCalibration, SpotCheck
 from .evidence import Attempt, Scenario, SignOff
 from .gates import GateException, GateGrant
 from .lrs import ActorIdentity, LRSConnection, LRSSyncRun, QuarantinedStatement, Statement
@@ -8,6 +9,8 @@ from .readiness import ExpiryReminder, PersonReadiness, ReadinessFailure
 __all__ = [
     "ActorIdentity",
     "Attempt",
+    "CalibrationRound",
+    "CalibrationScore",
     "ExpiryReminder",
     "GateException",
     "GateGrant",
@@ -16,7 +19,9 @@ __all__ = [
     "PersonReadiness",
     "QuarantinedStatement",
     "ReadinessFailure",
+    "ReviewerCalibration",
     "Scenario",
     "SignOff",
+    "SpotCheck",
     "Statement",
 ]

@@ -17,9 +17,10 @@ from roles.choices import VersionStatus
 from roles.models import Criterion, ReadinessStandard, StandardVersion
 from roles.services import criteria_diff
 
+from ..calibration import calibrated_at
 from ..choices import SignOffDecision
 from ..constants import RECOMPUTE_BATCH_SIZE
-from ..models import Attempt, PersonReadiness, ReadinessFailure, Scenario, SignOff
+from ..models import Attempt, PersonReadiness, ReadinessFailure, ReviewerCalibration, Scenario, SignOff
 from ..readiness import AttemptFact, CriterionRule, SignOffFact, decide_status, evaluate_criterion
 from .grants import gate_grants_sync
 
@@ -94,6 +95,28 @@ def _readiness_failure_record(*, person_id: int, error: Exception, now: datetime
             failure.save(update_fields=["failed_at", "error", "attempts"])
 
 
+def _signoffs_that_count(signoff_rows: list[dict], standards: dict) -> list[dict]:
+    """Drop sign-offs by coaches whose latest calibration before signing had not passed, where the standard asks.
+
+    One query, and only when some standard requires calibrated coaches (docs/equity.md).
+    """
+    strict = {pk for pk, standard in standards.items() if standard.requires_calibrated_coach}
+    if not strict:
+        return signoff_rows
+    coach_ids = {row["coach_id"] for row in signoff_rows if row["standard_version__standard_id"] in strict}
+    results = defaultdict(list)
+    for reviewer_id, analysed_at, passed in ReviewerCalibration.objects.filter(reviewer_id__in=coach_ids).values_list(
+        "reviewer_id", "analysed_at", "passed"
+    ):
+        results[reviewer_id].append((analysed_at, passed))
+    return [
+        row
+        for row in signoff_rows
+        if row["standard_version__standard_id"] not in strict
+        or calibrated_at(results[row["coach_id"]], row["signed_at"])
+    ]
+
+
 @transaction.atomic
 def _readiness_recompute_batch(person_ids: list[int], now: datetime.datetime) -> int:
     # Locking the people serialises concurrent recomputes of the same person (one active grant per gate).
@@ -108,6 +131,7 @@ def _readiness_recompute_batch(person_ids: list[int], now: datetime.datetime) ->
             "expires_at",
             "revoked_at",
             "revoke_reason",
+            "coach_id",
         )
     )
     role_ids = {person.role_id for person in people if person.role_id}
@@ -164,6 +188,7 @@ def _readiness_recompute_batch(person_ids: list[int], now: datetime.datetime) ->
         person_id = row.pop("person_id")
         row["errors_made"] = tuple(str(error) for error in row["errors_made"] or ())
         attempts_by_person[person_id].append(AttemptFact(**row))
+    signoff_rows = _signoffs_that_count(signoff_rows, standards)
     signoffs_by_person_standard = defaultdict(list)
     signed_standards_by_person = defaultdict(set)
     for row in signoff_rows:

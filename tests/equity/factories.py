@@ -4,15 +4,18 @@ import factory
 from factory.django import DjangoModelFactory
 
 from equity.models import EquityAudit, EquityFinding
+from tests.roles.factories import RoleFactory
 
 
 class EquityAuditFactory(DjangoModelFactory):
     class Meta:
         model = EquityAudit
 
+    role = factory.SubFactory(RoleFactory)
     dimensions = factory.LazyFunction(lambda: ["region"])
     window_start = datetime.date(2026, 7, 1)
     window_end = datetime.date(2026, 9, 30)
+    status = "succeeded"
 
 
 class EquityFindingFactory(DjangoModelFactory):
@@ -20,7 +23,9 @@ class EquityFindingFactory(DjangoModelFactory):
         model = EquityFinding
 
     audit = factory.SubFactory(EquityAuditFactory)
+    dimension = "region"
     group = factory.Sequence(lambda n: f"region=r{n}")
-    metric = "pass_rate"
+    metric = "first_try_pass"
     value = 0.8
     n = 40
+    people = 40

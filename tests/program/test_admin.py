@@ -11,6 +11,8 @@ from django.utils import timezone
 from assessments.choices import ReadinessStatus
 from assessments.models import (
     ActorIdentity,
+    CalibrationRound,
+    CalibrationScore,
     ExpiryReminder,
     GateException,
     GateGrant,
@@ -18,6 +20,8 @@ from assessments.models import (
     PersonReadiness,
     QuarantinedStatement,
     ReadinessFailure,
+    ReviewerCalibration,
+    SpotCheck,
     Statement,
 )
 from equity.models import EquityFinding
@@ -124,6 +128,18 @@ def make_one_of_everything() -> None:
     api_token_create(owner=owner, created_by=owner, name="BI nightly", scopes=["people:read"], expires_in_days=30)
     lrs_rows_create()
     operations_rows_create(service=gate.service)
+    calibration_round = CalibrationRound.objects.create(
+        scenario=attempt.scenario, rubric_version=attempt.rubric_version, title="Q4 calibration", opened_at=now
+    )
+    calibration_round.attempts.add(attempt)
+    calibration_round.reviewers.add(signoff.coach, signoff.person)
+    CalibrationScore.objects.create(
+        round=calibration_round, attempt=attempt, reviewer=signoff.coach, level=3, scored_at=now
+    )
+    ReviewerCalibration.objects.create(
+        round=calibration_round, reviewer=signoff.coach, scored=1, flagged=False, passed=True, analysed_at=now
+    )
+    SpotCheck.objects.create(attempt=attempt, second_reviewer=signoff.coach, selected_at=now)
 
 
 @pytest.fixture

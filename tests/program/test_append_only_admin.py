@@ -86,12 +86,14 @@ def test_a_superuser_neither_changes_nor_deletes_evidence(client, superuser, mod
 def test_equity_findings_cannot_be_typed_in_through_the_audit_inline(client, superuser):
     from equity.models import EquityAudit
     from tests.admin_support import inline_row, post_admin_form
+    from tests.roles.factories import RoleFactory
 
     client.force_login(superuser)
     response = post_admin_form(
         client,
         admin_url(EquityAudit, "add"),
         {
+            "role": RoleFactory().pk,
             "dimensions": ["region"],
             "window_start": "2026-07-01",
             "window_end": "2026-09-30",
