@@ -1,16 +1,7 @@
-"""Program-wide pages: the landing page and a health check for load balancers."""
+"""A health check for load balancers (the pages people use are in program/pages/)."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
-
-from .selectors import person_for_user
-
-
-@login_required
-def home(request):
-    return render(request, "program/home.html", {"person": person_for_user(request.user)})
 
 
 def healthz(request):
