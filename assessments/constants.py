@@ -1,5 +1,7 @@
 """Numbers of the readiness rules that are policy rather than data."""
 
+from program.validators import StringList
+
 # A sign-off this close to its expiry shows as "expiring soon" and triggers the reminder email.
 EXPIRY_WARNING_DAYS = 30
 
@@ -8,3 +10,7 @@ GATE_EXCEPTION_MAX_DAYS = 30
 
 # People recomputed per batch: bounds memory and the size of each IN (...) list.
 RECOMPUTE_BATCH_SIZE = 500
+
+# The shape of an attempt's steps and errors (and a scenario's key steps and common errors): short labels, a few
+# dozen at most. Checked by the model fields, so by the API, the admin, the LRS parser and every import alike.
+STEP_LIST = StringList(max_items=100, max_length=300)

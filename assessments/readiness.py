@@ -1,6 +1,6 @@
 """The readiness rules, as pure functions over plain facts (no queries): easy to read, test and reuse.
 
-`assessments.services.readiness_recompute_for_people` loads the facts in a fixed number of queries and calls
+`assessments.services.readiness.readiness_recompute_for_people` loads the facts in a fixed number of queries and calls
 `evaluate_criterion` and `decide_status`; the results are stored in `PersonReadiness` rows.
 """
 

@@ -10,10 +10,13 @@ from django.views.decorators.http import require_POST
 from program.models import Person
 from program.selectors import person_for_user, user_is_program_admin
 from roles.models import StandardVersion
+from roles.services import standard_version_publish
 
-from . import selectors, services
 from .forms import RevokeForm, SignOffForm
 from .models import SignOff
+from .selectors import coaching, learners
+from .selectors.versions import version_change_consequences
+from .services import signoffs
 
 
 def coach_for(request) -> Person:
@@ -31,7 +34,7 @@ def own_learner(coach: Person, person_id: int) -> Person:
 
 def signoff_form_for(person: Person, data=None) -> SignOffForm:
     versions = StandardVersion.objects.filter(readiness__person=person).select_related("standard")
-    form = SignOffForm(data, versions=versions, attempts=selectors.learner_evidence(person=person))
+    form = SignOffForm(data, versions=versions, attempts=learners.learner_evidence(person=person))
     role_version = versions.filter(standard__role_id=person.role_id).first()
     if role_version is not None:
         form.initial["standard_version"] = role_version.pk
@@ -46,8 +49,8 @@ def coach_queue(request):
         "assessments/coach_queue.html",
         {
             "coach": coach,
-            "queue": list(selectors.coach_queue(coach=coach)),
-            "learners": list(selectors.coach_learners(coach=coach)),
+            "queue": list(coaching.coach_queue(coach=coach)),
+            "learners": list(coaching.coach_learners(coach=coach)),
         },
     )
 
@@ -60,7 +63,7 @@ def render_coach_learner(request, coach, person, *, form=None, status=200):
             "coach": coach,
             "person": person,
             "readiness": list(person.readiness.select_related("standard", "standard_version", "signoff")),
-            "signoffs": list(selectors.signoffs_of(person=person)),
+            "signoffs": list(learners.signoffs_of(person=person)),
             "form": form or signoff_form_for(person),
             "revoke_form": RevokeForm(),
         },
@@ -82,7 +85,7 @@ def signoff_create(request, person_id: int):
     form = signoff_form_for(person, request.POST)
     if form.is_valid():
         try:
-            services.signoff_create(
+            signoffs.signoff_create(
                 coach=coach,
                 person=person,
                 standard_version=form.cleaned_data["standard_version"],
@@ -107,7 +110,7 @@ def signoff_revoke(request, signoff_id: int):
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
-            services.signoff_revoke(signoff=signoff, actor=request.user, reason=form.cleaned_data["reason"])
+            signoffs.signoff_revoke(signoff=signoff, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -120,14 +123,14 @@ def signoff_revoke(request, signoff_id: int):
 @login_required
 def learner_home(request):
     person = person_for_user(request.user)
-    overview = selectors.learner_overview(person=person) if person else None
+    overview = learners.learner_overview(person=person) if person else None
     return render(request, "assessments/learner_home.html", {"person": person, "overview": overview})
 
 
 @login_required
 def version_changes(request, version_id: int):
     version = get_object_or_404(StandardVersion.objects.select_related("standard"), pk=version_id)
-    diff, previous, consequences = selectors.version_change_consequences(version=version, user=request.user)
+    diff, previous, consequences = version_change_consequences(version=version, user=request.user)
     return render(
         request,
         "assessments/version_changes.html",
@@ -148,7 +151,7 @@ def version_publish(request, version_id: int):
         raise PermissionDenied("Only L&D admins publish standard versions.")
     version = get_object_or_404(StandardVersion, pk=version_id)
     try:
-        services.standard_version_release(version=version, by=request.user)
+        standard_version_publish(version=version, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -3,6 +3,13 @@
 from django.db import models
 from django.db.models import Q
 
+from program.validators import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    text_validators,
+    validate_storable_text,
+)
+
 from .choices import ContentKind, ContentStatus, RefreshSource, RefreshStatus
 
 
@@ -11,15 +18,19 @@ class ContentItem(models.Model):
 
     key = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=16, choices=ContentKind.choices)
-    title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
+    title = models.CharField(max_length=200, validators=[validate_storable_text])
+    summary = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
     skills = models.ManyToManyField("roles.Skill", blank=True, related_name="content_items")
     owner = models.ForeignKey(
         "program.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_content"
     )
     status = models.CharField(max_length=16, choices=ContentStatus.choices, default=ContentStatus.DRAFT)
     review_by = models.DateField(null=True, blank=True)
-    xapi_activity_iri = models.URLField(max_length=500, unique=True, null=True, blank=True)
+    xapi_activity_iri = models.URLField(
+        max_length=500, unique=True, null=True, blank=True, validators=[validate_storable_text]
+    )
     retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -40,8 +51,8 @@ class ContentVersion(models.Model):
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    change_note = models.TextField()
-    link = models.URLField(max_length=500, blank=True)
+    change_note = models.TextField(max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
+    link = models.URLField(max_length=500, blank=True, validators=[validate_storable_text])
     published_at = models.DateTimeField()
 
     class Meta:
@@ -58,9 +69,11 @@ class RefreshTicket(models.Model):
     """A request to refresh a content item (from an incident, a due review, score data or feedback)."""
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="refresh_tickets")
-    reason = models.TextField()
+    reason = models.TextField(max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
     source = models.CharField(max_length=16, choices=RefreshSource.choices, default=RefreshSource.MANUAL)
-    source_reference = models.CharField(max_length=200, blank=True, help_text="e.g. the incident id.")
+    source_reference = models.CharField(
+        max_length=200, blank=True, validators=[validate_storable_text], help_text="e.g. the incident id."
+    )
     owner = models.ForeignKey(
         "program.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="refresh_tickets"
     )

@@ -3,16 +3,25 @@
 from django.db import models
 from django.db.models import Q
 
+from program.validators import JsonObject, ShapedJSONField, StringList, validate_storable_text
+
 from .choices import EquityMetric, FindingFlag
 
 
 class EquityAudit(models.Model):
     """One run of a fairness audit over a time window, split by one or more dimensions."""
 
-    dimensions = models.JSONField(help_text="List of dimensions, e.g. ['region', 'shift'].")
+    dimensions = ShapedJSONField(
+        shape=StringList(max_items=10, max_length=32), help_text="List of dimensions, e.g. ['region', 'shift']."
+    )
     window_start = models.DateField()
     window_end = models.DateField()
-    parameters = models.JSONField(default=dict, blank=True, help_text="e.g. minimum cell size, role filter.")
+    parameters = ShapedJSONField(
+        default=dict,
+        blank=True,
+        shape=JsonObject(max_depth=4, max_bytes=20_000),
+        help_text="e.g. minimum cell size, role filter.",
+    )
     run_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -30,7 +39,9 @@ class EquityFinding(models.Model):
     """One group's value on one metric within an audit, with its size and any flag."""
 
     audit = models.ForeignKey(EquityAudit, on_delete=models.CASCADE, related_name="findings")
-    group = models.CharField(max_length=200, help_text="e.g. 'region=emea, shift=night'.")
+    group = models.CharField(
+        max_length=200, validators=[validate_storable_text], help_text="e.g. 'region=emea, shift=night'."
+    )
     metric = models.CharField(max_length=32, choices=EquityMetric.choices)
     value = models.FloatField(null=True, blank=True)
     n = models.PositiveIntegerField()

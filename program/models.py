@@ -5,13 +5,14 @@ from django.db import models
 from django.db.models import Q
 
 from .choices import AuditAction, Criticality, WorkingLanguage
+from .validators import NOTE_MAX_LENGTH, JsonObject, ShapedJSONField, text_validators, validate_storable_text
 
 
 class Region(models.Model):
     """A geographic region people work from (used for equity audits and scheduling)."""
 
     code = models.SlugField(max_length=32, unique=True)
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_storable_text])
 
     class Meta:
         ordering = ["name"]
@@ -24,7 +25,7 @@ class Shift(models.Model):
     """A working shift (follow-the-sun on-call needs day, swing and night coverage)."""
 
     code = models.SlugField(max_length=32, unique=True)
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_storable_text])
     starts_at_hour_utc = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -41,7 +42,7 @@ class Team(models.Model):
     """An engineering team; teams nest so that a manager sees the teams below theirs."""
 
     slug = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_storable_text])
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     manager = models.ForeignKey(
         "program.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
@@ -58,7 +59,7 @@ class Service(models.Model):
     """A production service owned by a team, optionally a step on the checkout critical path."""
 
     slug = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_storable_text])
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="services")
     criticality = models.CharField(max_length=16, choices=Criticality.choices, default=Criticality.MEDIUM)
     on_checkout_path = models.BooleanField(default=False)
@@ -86,7 +87,7 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
     email = models.EmailField(unique=True)
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=200, validators=[validate_storable_text])
     role = models.ForeignKey("roles.Role", null=True, blank=True, on_delete=models.PROTECT, related_name="people")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="people")
@@ -155,11 +156,13 @@ class AuditEntry(models.Model):
     subject_person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
     )
-    object_type = models.CharField(max_length=64, help_text="What the decision is about, e.g. 'gate-grant'.")
-    object_id = models.CharField(max_length=64, blank=True)
-    summary = models.CharField(max_length=300)
-    reason = models.TextField(blank=True)
-    evidence = models.JSONField(default=dict, blank=True)
+    object_type = models.CharField(
+        max_length=64, validators=[validate_storable_text], help_text="What the decision is about, e.g. 'gate-grant'."
+    )
+    object_id = models.CharField(max_length=64, blank=True, validators=[validate_storable_text])
+    summary = models.CharField(max_length=300, validators=[validate_storable_text])
+    reason = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
+    evidence = ShapedJSONField(default=dict, blank=True, shape=JsonObject(max_depth=6, max_bytes=100_000))
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

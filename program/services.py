@@ -42,6 +42,20 @@ def audit_record(
     return entry
 
 
+def task_queue_by_name(name: str, *args) -> None:
+    """Queue, once the current transaction commits, a Celery task registered by name by a higher app.
+
+    A lower app triggers work that belongs to a higher one this way, never by importing it (docs/architecture.md).
+    The task runs eagerly in tests, like any other."""
+    from . import celery_app  # the project's Celery app: imported at call time, as the wiring imports this module
+
+    def queue() -> None:
+        celery_app.loader.import_default_modules()  # registers every app's tasks in processes that are not workers
+        celery_app.tasks[name].delay(*args)
+
+    transaction.on_commit(queue)
+
+
 @transaction.atomic
 def person_join(
     *,

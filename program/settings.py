@@ -199,6 +199,12 @@ REST_FRAMEWORK = {
         "program.api.permissions.TokenHasScope",
         "program.api.permissions.WritesNeedModelPermission",
     ],
+    # JSON bodies of bounded size and depth, with storable text only (program/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "program.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "program.api.renderers.FastJsonRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

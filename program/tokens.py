@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from .choices import ApiScope
+from .validators import ShapedJSONField, StringList, validate_storable_text
 
 TOKEN_PREFIX = "rp"
 PREFIX_LENGTH = 8
@@ -32,10 +33,16 @@ class ApiToken(models.Model):
     """A scoped, expiring credential an integration uses to call the API on behalf of its owner."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, help_text="What uses the token, e.g. 'BI nightly export'.")
+    name = models.CharField(
+        max_length=100, validators=[validate_storable_text], help_text="What uses the token, e.g. 'BI nightly export'."
+    )
     prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
     secret_hash = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the full token.")
-    scopes = models.JSONField(default=_scopes_default, help_text="e.g. ['people:read', 'evidence:write'].")
+    scopes = ShapedJSONField(
+        default=_scopes_default,
+        shape=StringList(max_items=50, max_length=64),
+        help_text="e.g. ['people:read', 'evidence:write'].",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)

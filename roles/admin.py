@@ -13,8 +13,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-# Publishing must also recompute readiness and gates, which live above roles: the admin wires the two.
-from assessments.services import gate_save, standard_version_release
 from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 
 from .choices import VersionStatus
@@ -33,10 +31,12 @@ from .models import (
 from .services import (
     criterion_delete,
     criterion_save,
+    gate_save,
     level_descriptor_delete,
     level_descriptor_save,
     standard_create,
     standard_version_new_draft,
+    standard_version_publish,
     standard_version_update,
 )
 
@@ -322,7 +322,7 @@ class StandardVersionAdmin(ServiceRefusalAsFormErrorMixin, FrozenWhenPublishedMi
             self,
             request,
             queryset,
-            lambda version: f"Published {standard_version_release(version=version, by=request.user)}.",
+            lambda version: f"Published {standard_version_publish(version=version, by=request.user)}.",
         )
 
     @admin.action(description="Start a new draft of the standard (copy of its latest version)", permissions=["add"])

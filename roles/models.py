@@ -6,6 +6,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from program.validators import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    text_validators,
+    validate_storable_text,
+)
+
 from .choices import GateKind, Grandfathering, RubricLevel, StepKind, VersionStatus
 
 
@@ -13,8 +20,10 @@ class Role(models.Model):
     """A job role with one readiness bar (e.g. on-call responder / SRE)."""
 
     key = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=120, validators=[validate_storable_text])
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
 
     class Meta:
         ordering = ["name"]
@@ -39,8 +48,10 @@ class Skill(models.Model):
     """A skill traced to a checkout outcome; skills form a small taxonomy (parent) with tags."""
 
     key = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=120, validators=[validate_storable_text])
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     tags = models.ManyToManyField(SkillTag, blank=True, related_name="skills")
 
@@ -55,7 +66,7 @@ class ReadinessStandard(models.Model):
     """The one readiness bar of a role; its content lives in numbered versions."""
 
     role = models.OneToOneField(Role, on_delete=models.PROTECT, related_name="standard")
-    name = models.CharField(max_length=160)
+    name = models.CharField(max_length=160, validators=[validate_storable_text])
     signoff_validity_days = models.PositiveIntegerField(
         default=365, help_text="How long a coach's sign-off against this standard stays current."
     )
@@ -76,7 +87,7 @@ class StandardVersion(models.Model):
     standard = models.ForeignKey(ReadinessStandard, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
-    change_note = models.TextField(blank=True)
+    change_note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -107,8 +118,10 @@ class Criterion(models.Model):
     version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE, related_name="criteria")
     key = models.SlugField(max_length=64, help_text="Stable across versions, so changes can be compared.")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="criteria")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, validators=[validate_storable_text])
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
     weight = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("1.00"), validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -145,8 +158,10 @@ class LevelDescriptor(models.Model):
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="levels")
     level = models.PositiveSmallIntegerField(choices=RubricLevel.choices)
-    descriptor = models.TextField()
-    example_of_good = models.TextField(blank=True)
+    descriptor = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH))
+    example_of_good = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
 
     class Meta:
         ordering = ["criterion", "level"]
@@ -186,8 +201,10 @@ class LearningPath(models.Model):
     """The one learning path of a role: ordered steps of courses, labs, drills, checklists and job aids."""
 
     role = models.OneToOneField(Role, on_delete=models.PROTECT, related_name="learning_path")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, validators=[validate_storable_text])
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
 
     class Meta:
         ordering = ["title"]

@@ -10,10 +10,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from program.choices import AuditAction
-from program.services import audit_record
+from program.services import audit_record, task_queue_by_name
 
 from .choices import VersionStatus
-from .models import Criterion, LevelDescriptor, ReadinessStandard, Role, StandardVersion
+from .models import Criterion, Gate, LevelDescriptor, ReadinessStandard, Role, StandardVersion
+
+# Readiness and gate grants live above roles (in assessments), which registers this task: a change here that moves
+# readiness queues it by name. Arguments: the standard's id, and whether its role's people are concerned too.
+READINESS_RECOMPUTE_FOR_STANDARD = "assessments.readiness_recompute_for_standard"
 
 
 @transaction.atomic
@@ -28,11 +32,18 @@ def standard_create(*, role: Role, name: str, **attributes) -> ReadinessStandard
 
 @transaction.atomic
 def standard_version_publish(
-    *, version: StandardVersion, by: User | None = None, published_at: datetime.datetime | None = None
+    *,
+    version: StandardVersion,
+    by: User | None = None,
+    published_at: datetime.datetime | None = None,
+    queue_recompute: bool = True,
 ) -> StandardVersion:
-    """Publish a draft: from now on it is frozen for good (read-only everywhere).
+    """Publish a draft: from now on it is frozen for good (read-only everywhere). The one publish path of the
+    admin, the API and the pages.
 
-    `published_at` defaults to now; loading past history (the demo org, an import) passes the real time.
+    After commit, the readiness and gate grants of the people it concerns (its role, and anyone signed off on an
+    earlier version of its standard) are recomputed. `published_at` defaults to now; loading past history (the demo
+    org, an import) passes the real time and `queue_recompute=False`, and recomputes once at the end.
     """
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
@@ -51,7 +62,20 @@ def standard_version_publish(
         actor=by,
         evidence={"criteria": list(version.criteria.values_list("key", flat=True))},
     )
+    if queue_recompute:
+        task_queue_by_name(READINESS_RECOMPUTE_FOR_STANDARD, version.standard_id, True)
     return version
+
+
+@transaction.atomic
+def gate_save(*, gate: Gate, queue_recompute: bool = True) -> Gate:
+    """Create or change a gate (the one gate-save path); the people signed off on its standard are recomputed after
+    commit, so their grants follow at once (the demo loader passes `queue_recompute=False` and recomputes once)."""
+    gate.full_clean()
+    gate.save()
+    if queue_recompute:
+        task_queue_by_name(READINESS_RECOMPUTE_FOR_STANDARD, gate.required_standard_id, False)
+    return gate
 
 
 @transaction.atomic

@@ -21,13 +21,9 @@ from tqdm import tqdm
 from assessments.choices import SyncRunKind
 from assessments.lrs.importing import statements_import
 from assessments.models import Attempt, LRSSyncRun, Scenario, SignOff
-from assessments.services import (
-    attempts_record_history,
-    gate_save,
-    readiness_recompute_for_people,
-    signoff_create,
-    signoff_revoke,
-)
+from assessments.services.attempts import attempts_record_history
+from assessments.services.readiness import readiness_recompute_for_people
+from assessments.services.signoffs import signoff_create, signoff_revoke
 from content.models import ContentItem, RefreshTicket
 from content.services import content_version_release, refresh_ticket_open, refresh_ticket_set_status
 from program.models import Person, Region, Service, Shift, Team, TeamMembership
@@ -47,6 +43,7 @@ from roles.models import (
 from roles.services import (
     criterion_save,
     ensure_version_editable,
+    gate_save,
     level_descriptor_save,
     standard_create,
     standard_version_new_draft,
@@ -289,7 +286,10 @@ class DemoLoader:
                 self.fill_version(version, version_entry, required_scenarios=True)
                 if "published_days_ago" in version_entry:
                     standard_version_publish(
-                        version=version, by=publisher, published_at=self.days_ago(version_entry["published_days_ago"])
+                        version=version,
+                        by=publisher,
+                        published_at=self.days_ago(version_entry["published_days_ago"]),
+                        queue_recompute=False,  # the history is recomputed once, after the evidence is in
                     )
                 self.count("standard versions")
 
@@ -379,7 +379,8 @@ class DemoLoader:
                     kind=entry["kind"],
                     service=service,
                     required_standard=ReadinessStandard.objects.get(role__key=entry["standard"]),
-                )
+                ),
+                queue_recompute=False,
             )
             self.count("gates")
 

@@ -12,7 +12,8 @@ from roles.choices import VersionStatus
 from roles.models import StandardVersion
 
 from ..models import Attempt, Scenario, SignOff
-from ..services import attempt_record, signoff_create
+from ..services.attempts import attempt_record
+from ..services.signoffs import signoff_create
 
 # What an admin may record about an attempt besides who, what, when and the score (attempt_record takes them as is).
 ATTEMPT_DETAILS = (

@@ -6,8 +6,8 @@ from django.contrib import admin
 
 from roles.admin import GateListFilter
 
-from ..models import ExpiryReminder, GateException, GateGrant, PersonReadiness
-from ..services import gate_exception_check, gate_exception_create
+from ..models import ExpiryReminder, GateException, GateGrant, PersonReadiness, ReadinessFailure
+from ..services.exceptions import gate_exception_check, gate_exception_create
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -29,6 +29,16 @@ class PersonReadinessAdmin(ReadOnlyAdmin):
     list_filter = ["status", "criteria_met", "needs_reassessment", "standard"]
     search_fields = ["person__full_name", "person__email"]
     list_select_related = ["person", "standard_version__standard"]
+
+
+@admin.register(ReadinessFailure)
+class ReadinessFailureAdmin(ReadOnlyAdmin):
+    """People whose readiness could not be recomputed: the rest of the batch was computed without them."""
+
+    list_display = ["person", "failed_at", "attempts", "error"]
+    list_filter = ["failed_at"]
+    search_fields = ["person__full_name", "person__email", "error"]
+    list_select_related = ["person"]
 
 
 @admin.register(GateGrant)

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from program.selectors import people_visible_to, user_reads_everyone
 from roles.choices import GateKind
 
-from ..selectors import UnknownService, gate_check, gate_for, person_by_email_or_username
+from ..selectors.gates import UnknownService, gate_check, gate_for, person_by_email_or_username
 
 
 class GateCheckQuerySerializer(serializers.Serializer):

@@ -76,7 +76,7 @@ class AttemptSerializer(ModelSerializer):
 
 
 class AttemptRecordSerializer(ModelSerializer):
-    """Input of `assessments.services.attempt_record`; the number, team and pass are decided by the service."""
+    """Input of `assessments.services.attempts.attempt_record`; the number, team and pass are decided by the service."""
 
     person = VisiblePersonField()
     reviewer = VisiblePersonField(required=False, allow_null=True)
@@ -124,7 +124,7 @@ class SignOffSerializer(ModelSerializer):
 
 
 class SignOffCreateSerializer(serializers.Serializer):
-    """Input of `assessments.services.signoff_create`; the coach is the caller, who must coach the person."""
+    """Input of `assessments.services.signoffs.signoff_create`; the coach is the caller, who must coach the person."""
 
     person = VisiblePersonField()
     standard_version = serializers.PrimaryKeyRelatedField(queryset=StandardVersion.objects.all())
@@ -143,7 +143,7 @@ class SignOffCreateSerializer(serializers.Serializer):
 
 
 class SignOffRevokeSerializer(serializers.Serializer):
-    """Input of `assessments.services.signoff_revoke`; the revoker is the caller (the coach or an L&D admin)."""
+    """Input of `assessments.services.signoffs.signoff_revoke`; the revoker is the caller (coach or L&D admin)."""
 
     reason = serializers.CharField(max_length=2000, help_text="Why, in words the person understands; kept forever.")
 
@@ -233,7 +233,7 @@ class GateExceptionSerializer(ModelSerializer):
 
 
 class GateExceptionCreateSerializer(serializers.Serializer):
-    """Input of `assessments.services.gate_exception_create`; the approver is the caller."""
+    """Input of `assessments.services.exceptions.gate_exception_create`; the approver is the caller."""
 
     person = VisiblePersonField()
     gate = serializers.PrimaryKeyRelatedField(queryset=Gate.objects.filter(active=True))
@@ -248,7 +248,7 @@ class GateExceptionCreateSerializer(serializers.Serializer):
 
 
 class GateExceptionEndSerializer(serializers.Serializer):
-    """Input of `assessments.services.gate_exception_end`; the caller ends it."""
+    """Input of `assessments.services.exceptions.gate_exception_end`; the caller ends it."""
 
     reason = serializers.CharField(max_length=2000, help_text="Why it ends before its end date.")
 

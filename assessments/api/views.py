@@ -37,13 +37,9 @@ from assessments.models import (
     SignOff,
     Statement,
 )
-from assessments.services import (
-    attempt_record,
-    gate_exception_create,
-    gate_exception_end,
-    signoff_create,
-    signoff_revoke,
-)
+from assessments.services.attempts import attempt_record
+from assessments.services.exceptions import gate_exception_create, gate_exception_end
+from assessments.services.signoffs import signoff_create, signoff_revoke
 from program.api.pagination import cursor_pagination
 from program.api.viewsets import CsvExportMixin, ReadOnlyApiViewSet, ServiceCreateMixin
 from program.api.visibility import Visibility

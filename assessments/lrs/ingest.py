@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ..choices import EvidenceSource, StatementStatus
 from ..models import LRSConnection, LRSSyncRun, QuarantinedStatement, Statement
-from ..services import attempts_record_from_statements, attempts_void_for_statements
+from .attempts import attempts_record_from_statements, attempts_void_for_statements
 from .bulk import rows_insert, values_present
 from .identity import identities_resolve
 from .mapping import makes_attempt

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from program.validators import text_problem
+
+from ..constants import STEP_LIST
 from .duration import duration_seconds
 from .identity import IdentityError, identity_from_actor
 from .profile import EXTENSIONS, VOIDED_VERB
@@ -159,6 +162,11 @@ def _parse_context(context, parsed: ParsedStatement) -> None:
             parsed.extensions[name] = _extension_value(name, value, iri)
 
 
+# Role, service and scenario keys: the statement's role_key and service_key columns hold 80 characters.
+EXTENSION_KEY_MAX_LENGTH = 80
+IRI_MAX_LENGTH = 500
+
+
 def _extension_value(name: str, value, iri: str):
     """Check the program's extensions so a bad value is quarantined here rather than failing the mapping later."""
     if name in ("rubric_version", "rubric_level"):
@@ -166,8 +174,9 @@ def _extension_value(name: str, value, iri: str):
             allowed = "an integer from 1 to 4" if name == "rubric_level" else "a positive integer"
             raise StatementRejected(f"extension {iri} must be {allowed}, not {value!r}")
     elif name in ("steps_completed", "errors"):
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise StatementRejected(f"extension {iri} must be a list of strings")
+        # The attempt's own shape (assessments.constants.STEP_LIST), so what the API refuses is quarantined here.
+        if problem := STEP_LIST.problem(value):
+            raise StatementRejected(f"extension {iri}: {problem}")
     elif name.startswith("time_to_"):
         if isinstance(value, str):
             try:
@@ -178,6 +187,10 @@ def _extension_value(name: str, value, iri: str):
             raise StatementRejected(f"extension {iri} must be seconds (a number ≥ 0) or an ISO 8601 duration")
     elif not isinstance(value, str) or not value:
         raise StatementRejected(f"extension {iri} must be a non-empty string")
+    elif len(value) > EXTENSION_KEY_MAX_LENGTH or text_problem(value):
+        raise StatementRejected(
+            f"extension {iri} must be a key of at most {EXTENSION_KEY_MAX_LENGTH} characters of storable text"
+        )
     return value
 
 
@@ -202,7 +215,14 @@ def _datetime(value, where: str) -> datetime.datetime:
 
 
 def _is_iri(value) -> bool:
-    return isinstance(value, str) and ":" in value and " " not in value
+    # At most 500 characters of storable text: the statement's verb_iri and activity_iri columns.
+    return (
+        isinstance(value, str)
+        and ":" in value
+        and " " not in value
+        and len(value) <= IRI_MAX_LENGTH
+        and text_problem(value) is None
+    )
 
 
 def raw_text(data) -> str:

@@ -10,7 +10,7 @@ from program.services import audit_record
 
 from ..choices import EvidenceSource, StatementStatus
 from ..models import ActorIdentity, QuarantinedStatement, Statement
-from ..services import attempts_record_from_statements
+from .attempts import attempts_record_from_statements
 
 BATCH_SIZE = 1000
 

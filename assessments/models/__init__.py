@@ -3,7 +3,7 @@
 from .evidence import Attempt, Scenario, SignOff
 from .gates import GateException, GateGrant
 from .lrs import ActorIdentity, LRSConnection, LRSSyncRun, QuarantinedStatement, Statement
-from .readiness import ExpiryReminder, PersonReadiness
+from .readiness import ExpiryReminder, PersonReadiness, ReadinessFailure
 
 __all__ = [
     "ActorIdentity",
@@ -15,6 +15,7 @@ __all__ = [
     "LRSSyncRun",
     "PersonReadiness",
     "QuarantinedStatement",
+    "ReadinessFailure",
     "Scenario",
     "SignOff",
     "Statement",

@@ -4,16 +4,28 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from program.validators import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    ShapedJSONField,
+    text_validators,
+    validate_storable_text,
+)
+
 from ..choices import EvidenceSource, ScenarioKind, ScoringRule, SignOffDecision
+from ..constants import STEP_LIST
 
 
 class Scenario(models.Model):
     """An assessment scenario with one scoring rule and pass mark, used the same way by every team."""
 
     key = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_storable_text])
     kind = models.CharField(max_length=16, choices=ScenarioKind.choices)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
     standard_version = models.ForeignKey(
         "roles.StandardVersion",
         on_delete=models.PROTECT,
@@ -34,9 +46,15 @@ class Scenario(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Score (0–100) at or above which an attempt passes.",
     )
-    key_steps = models.JSONField(default=list, blank=True, help_text="The steps a good attempt takes, in order.")
-    common_errors = models.JSONField(default=list, blank=True, help_text="Known errors reviewers look for.")
-    xapi_activity_iri = models.URLField(max_length=500, unique=True, null=True, blank=True)
+    key_steps = ShapedJSONField(
+        default=list, blank=True, shape=STEP_LIST, help_text="The steps a good attempt takes, in order."
+    )
+    common_errors = ShapedJSONField(
+        default=list, blank=True, shape=STEP_LIST, help_text="Known errors reviewers look for."
+    )
+    xapi_activity_iri = models.URLField(
+        max_length=500, unique=True, null=True, blank=True, validators=[validate_storable_text]
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -77,8 +95,8 @@ class Attempt(models.Model):
         related_name="reviewed_attempts",
         db_index=False,  # attempt_reviewer_idx, partial: most attempts (all from the LRS) have no reviewer
     )
-    key_steps_completed = models.JSONField(default=list, blank=True)
-    errors_made = models.JSONField(default=list, blank=True)
+    key_steps_completed = ShapedJSONField(default=list, blank=True, shape=STEP_LIST)
+    errors_made = ShapedJSONField(default=list, blank=True, shape=STEP_LIST)
     time_to_detect_seconds = models.PositiveIntegerField(null=True, blank=True)
     time_to_mitigate_seconds = models.PositiveIntegerField(null=True, blank=True)
     time_to_restore_seconds = models.PositiveIntegerField(null=True, blank=True)
@@ -124,7 +142,9 @@ class SignOff(models.Model):
     coach = models.ForeignKey("program.Person", on_delete=models.PROTECT, related_name="signoffs_given")
     standard_version = models.ForeignKey("roles.StandardVersion", on_delete=models.PROTECT, related_name="signoffs")
     decision = models.CharField(max_length=16, choices=SignOffDecision.choices)
-    reflection_notes = models.TextField(blank=True)
+    reflection_notes = models.TextField(
+        blank=True, max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH)
+    )
     evidence_reviewed = models.ManyToManyField(Attempt, blank=True, related_name="signoffs")
     signed_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -132,7 +152,9 @@ class SignOff(models.Model):
     revoked_by = models.ForeignKey(
         "program.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="signoffs_revoked"
     )
-    revoke_reason = models.TextField(blank=True)
+    revoke_reason = models.TextField(
+        blank=True, max_length=REASON_MAX_LENGTH, validators=text_validators(REASON_MAX_LENGTH)
+    )
 
     class Meta:
         ordering = ["-signed_at", "-id"]

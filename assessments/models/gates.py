@@ -4,11 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from program.validators import REASON_MAX_LENGTH, text_validators
+
 
 class GateGrant(models.Model):
     """A person holding a gate because their required standard is signed off and current.
 
-    Granted and removed only by `assessments.services` (each change audited); a removed grant is kept,
+    Granted and removed only by `assessments.services.grants` (each change audited); a removed grant is kept,
     with when and why, and a new grant is a new row.
     """
 
@@ -20,7 +22,9 @@ class GateGrant(models.Model):
     granted_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
-    removal_reason = models.TextField(blank=True)
+    removal_reason = models.TextField(
+        blank=True, max_length=REASON_MAX_LENGTH, validators=text_validators(REASON_MAX_LENGTH)
+    )
 
     class Meta:
         ordering = ["-granted_at", "-id"]
@@ -46,13 +50,15 @@ class GateException(models.Model):
 
     person = models.ForeignKey("program.Person", on_delete=models.PROTECT, related_name="gate_exceptions")
     gate = models.ForeignKey("roles.Gate", on_delete=models.PROTECT, related_name="exceptions")
-    reason = models.TextField()
+    reason = models.TextField(max_length=REASON_MAX_LENGTH, validators=text_validators(REASON_MAX_LENGTH))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     ended_early_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.TextField(blank=True)
+    end_reason = models.TextField(
+        blank=True, max_length=REASON_MAX_LENGTH, validators=text_validators(REASON_MAX_LENGTH)
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

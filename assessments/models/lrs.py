@@ -4,6 +4,8 @@ the quarantine of statements the portal could not accept."""
 from django.db import models
 from django.db.models import Q
 
+from program.validators import NOTE_MAX_LENGTH, JsonObject, ShapedJSONField, text_validators, validate_storable_text
+
 from ..choices import (
     IdentityKind,
     MappingProfile,
@@ -22,8 +24,12 @@ class LRSConnection(models.Model):
     """
 
     name = models.SlugField(max_length=80, unique=True)
-    endpoint = models.URLField(max_length=500, help_text="The xAPI endpoint, e.g. https://lrs.example.com/xAPI/")
-    key = models.CharField(max_length=200, help_text="Basic auth key (user name).")
+    endpoint = models.URLField(
+        max_length=500,
+        validators=[validate_storable_text],
+        help_text="The xAPI endpoint, e.g. https://lrs.example.com/xAPI/",
+    )
+    key = models.CharField(max_length=200, validators=[validate_storable_text], help_text="Basic auth key (user name).")
     secret_encrypted = models.TextField(editable=False, help_text="Basic auth secret, Fernet-encrypted.")
     page_size = models.PositiveIntegerField(default=500, help_text="Statements asked per page (`limit`).")
     sync_interval_minutes = models.PositiveIntegerField(
@@ -66,7 +72,9 @@ class LRSSyncRun(models.Model):
     )
     kind = models.CharField(max_length=16, choices=SyncRunKind.choices, default=SyncRunKind.SYNC)
     trigger = models.CharField(max_length=16, choices=SyncTrigger.choices, default=SyncTrigger.COMMAND)
-    source = models.CharField(max_length=500, blank=True, help_text="The file imported, for imports.")
+    source = models.CharField(
+        max_length=500, blank=True, validators=[validate_storable_text], help_text="The file imported, for imports."
+    )
     status = models.CharField(max_length=16, choices=SyncRunStatus.choices, default=SyncRunStatus.RUNNING)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -79,7 +87,7 @@ class LRSSyncRun(models.Model):
     voided = models.PositiveIntegerField(default=0)
     cursor_before = models.DateTimeField(null=True, blank=True)
     cursor_after = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -94,8 +102,18 @@ class ActorIdentity(models.Model):
     """An xAPI actor identifier (normalised) and the person it is; unmapped identities form the review queue."""
 
     kind = models.CharField(max_length=16, choices=IdentityKind.choices)
-    key = models.CharField(max_length=600, unique=True, help_text="Normalised identifier, e.g. mbox:mailto:a@b.com")
-    display_name = models.CharField(max_length=200, blank=True, help_text="The actor's name in its first statement.")
+    key = models.CharField(
+        max_length=600,
+        unique=True,
+        validators=[validate_storable_text],
+        help_text="Normalised identifier, e.g. mbox:mailto:a@b.com",
+    )
+    display_name = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_storable_text],
+        help_text="The actor's name in its first statement.",
+    )
     person = models.ForeignKey(
         "program.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="xapi_identities"
     )
@@ -131,8 +149,8 @@ class Statement(models.Model):
         related_name="statements",
         db_index=False,  # statement_identity_status_idx starts with it
     )
-    verb_iri = models.CharField(max_length=500)
-    activity_iri = models.CharField(max_length=500, blank=True)
+    verb_iri = models.CharField(max_length=500, validators=[validate_storable_text])
+    activity_iri = models.CharField(max_length=500, blank=True, validators=[validate_storable_text])
     registration = models.UUIDField(null=True, blank=True)
     timestamp = models.DateTimeField()
     stored = models.DateTimeField(null=True, blank=True)
@@ -143,10 +161,15 @@ class Statement(models.Model):
     success = models.BooleanField(null=True, blank=True)
     completion = models.BooleanField(null=True, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
-    role_key = models.CharField(max_length=80, blank=True)
-    service_key = models.CharField(max_length=80, blank=True)
+    role_key = models.CharField(max_length=80, blank=True, validators=[validate_storable_text])
+    service_key = models.CharField(max_length=80, blank=True, validators=[validate_storable_text])
     rubric_version = models.PositiveIntegerField(null=True, blank=True)
-    extensions = models.JSONField(default=dict, blank=True, help_text="The program's context extensions, by name.")
+    extensions = ShapedJSONField(
+        default=dict,
+        blank=True,
+        shape=JsonObject(max_depth=3, max_bytes=100_000),
+        help_text="The program's context extensions, by name.",
+    )
     voids_statement_id = models.UUIDField(null=True, blank=True, help_text="For a voiding statement: its target.")
     voided_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
@@ -188,7 +211,7 @@ class QuarantinedStatement(models.Model):
 
     statement_id = models.UUIDField(null=True, blank=True, help_text="Empty when the statement had no valid id.")
     raw = models.TextField(help_text="Exactly what was received, even when it is not JSON.")
-    reason = models.TextField()
+    reason = models.TextField(max_length=NOTE_MAX_LENGTH, validators=text_validators(NOTE_MAX_LENGTH))
     connection = models.ForeignKey(
         LRSConnection, null=True, blank=True, on_delete=models.SET_NULL, related_name="quarantined_statements"
     )

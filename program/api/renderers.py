@@ -8,6 +8,8 @@ import orjson
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils import encoders
 
+from program.validators import storable_text
+
 
 class CsvRenderer(BaseRenderer):
     """Renders error bodies as `field,message` rows; the exports themselves stream their own rows."""
@@ -22,7 +24,7 @@ class CsvRenderer(BaseRenderer):
         writer.writerow(["field", "message"])
         for field, messages in (data or {}).items():
             for message in messages if isinstance(messages, list) else [messages]:
-                writer.writerow([field, message])
+                writer.writerow([storable_text(str(field)), storable_text(str(message))])
         return buffer.getvalue().encode(self.charset)
 
 
@@ -40,4 +42,27 @@ class FastJsonRenderer(JSONRenderer):
             return b""
         if self.get_indent(accepted_media_type or "", renderer_context or {}):
             return super().render(data, accepted_media_type, renderer_context)
-        return orjson.dumps(data, default=self._drf_encoder.default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        try:
+            return orjson.dumps(data, default=self._drf_encoder.default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        except TypeError:  # orjson.JSONEncodeError: a lone surrogate, or nesting beyond orjson's 254 levels
+            return orjson.dumps(
+                renderable(data), default=self._drf_encoder.default, option=orjson.OPT_PASSTHROUGH_DATETIME
+            )
+
+
+RENDER_MAX_DEPTH = 64
+
+
+def renderable(data, depth: int = 0):
+    """The data with text made encodable (lone surrogates become U+FFFD) and nesting cut at RENDER_MAX_DEPTH:
+    what was stored is shown as near as JSON allows, rather than failing the whole answer. Error messages that
+    quote the bad input (an invalid choice) go through here too."""
+    if isinstance(data, str):
+        return storable_text(data)
+    if depth >= RENDER_MAX_DEPTH and isinstance(data, dict | list | tuple):
+        return "[nested too deep to show]"
+    if isinstance(data, dict):
+        return {storable_text(str(key)): renderable(value, depth + 1) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [renderable(value, depth + 1) for value in data]
+    return data

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.choices import SignOffDecision
 from assessments.models import Attempt, Scenario
-from assessments.services import readiness_recompute_for_people
+from assessments.services.readiness import readiness_recompute_for_people
 from program.models import Person
 from roles.choices import GateKind, Grandfathering
 from roles.models import Criterion, Gate, ReadinessStandard, StandardVersion

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments.models import GateException, GateGrant
-from assessments.services import gate_exception_create, gate_exception_end, signoff_create, signoff_revoke
+from assessments.services.exceptions import gate_exception_create, gate_exception_end
+from assessments.services.signoffs import signoff_create, signoff_revoke
 from program.choices import AuditAction
 from program.models import AuditEntry
 from roles.choices import GateKind
@@ -149,7 +150,7 @@ def test_a_manager_of_a_parent_team_may_approve_and_an_exception_can_end_early()
 
 
 def test_an_exception_reaching_its_end_date_is_audited_once_by_the_daily_run():
-    from assessments.services import signoffs_expire_and_remind
+    from assessments.services.expiry import signoffs_expire_and_remind
 
     program = program_setup(criteria=1)
     manager = person_with_login("manager-l")
@@ -191,8 +192,8 @@ def test_inactive_people_lose_their_gates():
 
 
 def test_a_new_gate_is_granted_at_once_to_people_already_signed_off(django_capture_on_commit_callbacks):
-    from assessments.services import gate_save
     from roles.models import Gate
+    from roles.services import gate_save
 
     program = program_setup(criteria=1)
     coach = person_with_login("coach-b")

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.services import gate_exception_create
+from assessments.services.exceptions import gate_exception_create
 from program.constants import INTEGRATION_GROUP
 from roles.choices import GateKind
 from tests.assessments.readiness_factories import person_with_login, program_setup, recompute

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments.choices import ReadinessStatus
 from assessments.models import ExpiryReminder, GateGrant, PersonReadiness
-from assessments.services import signoffs_expire_and_remind
+from assessments.services.expiry import signoffs_expire_and_remind
 from assessments.tasks import readiness_expire_daily
 from tests.assessments.readiness_factories import person_with_login, program_setup, recompute
 

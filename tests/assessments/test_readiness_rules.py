@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from assessments.choices import ReadinessStatus
 from assessments.models import PersonReadiness
-from assessments.services import standard_version_release
 from roles.choices import Grandfathering
-from roles.services import standard_version_diff, standard_version_new_draft
+from roles.services import standard_version_diff, standard_version_new_draft, standard_version_publish
 from tests.assessments.factories import ScenarioFactory
 from tests.assessments.readiness_factories import program_setup, recompute
 
@@ -231,7 +230,7 @@ def test_publishing_a_new_version_follows_the_standards_grandfathering(
     draft = new_version_with_a_stricter_and_a_new_criterion(program)
 
     with django_capture_on_commit_callbacks(execute=True):
-        standard_version_release(version=draft)
+        standard_version_publish(version=draft)
 
     row = readiness_of(person)
     assert row.standard_version == draft

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.choices import ReadinessStatus
 from assessments.models import PersonReadiness
-from assessments.services import attempt_record
+from assessments.services.attempts import attempt_record
 from tests.assessments.readiness_factories import program_setup
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]

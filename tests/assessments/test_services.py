@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessments.scoring import score_from_result
-from assessments.services import attempt_record, signoff_create
+from assessments.services.attempts import attempt_record
+from assessments.services.signoffs import signoff_create
 from tests.assessments.factories import ScenarioFactory
 from tests.program.factories import PersonFactory
 from tests.roles.factories import StandardVersionFactory

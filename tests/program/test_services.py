@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_team_move_keeps_history_and_past_attempts():
-    from assessments.services import attempt_record
+    from assessments.services.attempts import attempt_record
 
     cart, payments = TeamFactory(name="Cart"), TeamFactory(name="Payments")
     person = person_join(

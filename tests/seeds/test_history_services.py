@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assessments.models import Attempt
-from assessments.services import attempt_record, attempts_record_history, signoff_create
+from assessments.services.attempts import attempt_record, attempts_record_history
+from assessments.services.signoffs import signoff_create
 from content.choices import RefreshStatus
 from content.services import content_version_release, refresh_ticket_open, refresh_ticket_set_status
 from program.models import AuditEntry
