@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments.choices import ReadinessStatus, StatementStatus
 from assessments.models import ActorIdentity, GateException, GateGrant, PersonReadiness, QuarantinedStatement, Statement
-from assessments.selectors import coach_queue
+from assessments.selectors.coaching import coach_queue
 from content.choices import ContentStatus, RefreshStatus
 from content.models import ContentItem, RefreshTicket
 from equity.choices import FindingFlag

@@ -7,7 +7,8 @@ class Migration(migrations.Migration):
     """The Executive group: reads every dashboard, team guide and the weekly scorecard."""
 
     dependencies = [
-        ("program", "0006_managers_grant_gate_exceptions"),
+        ("program", "0007_input_limits"),
+        ("assessments", "0011_input_limits_and_readiness_failures"),
     ]
 
     operations = [migrations.RunPython(sync_group_permissions, migrations.RunPython.noop)]
