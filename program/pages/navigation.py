@@ -29,6 +29,9 @@ LINKS: tuple[NavLink, ...] = (
     NavLink(
         "Team guides", "pages:team-list", "teams", lambda v: v.opens_team_guides, "One-page guide per team, printable"
     ),
+    NavLink(
+        "Dashboards", "pages:heatmap", "dashboards", lambda v: v.opens_dashboards, "Readiness, trends, content, equity"
+    ),
     NavLink("Admin", "admin:index", "admin", lambda v: v.opens_admin, "Run the program: standards, content, people"),
 )
 
@@ -38,3 +41,17 @@ def links_for(viewer: Viewer) -> list[NavLink]:
     if not viewer.user.is_authenticated:
         return []
     return [link for link in LINKS if link.may_open(viewer)]
+
+
+# The dashboards' own navigation (a second row on each dashboard), in the same form.
+DASHBOARD_LINKS: tuple[NavLink, ...] = (
+    NavLink("Heat map", "pages:heatmap", "dashboards", lambda v: v.opens_dashboards, "Who meets the standard where"),
+    NavLink("Trends", "pages:trends", "dashboards", lambda v: v.opens_dashboards, "Readiness and scores over time"),
+    NavLink("Content", "pages:content", "dashboards", lambda v: v.opens_dashboards, "What moved scores, what is due"),
+    NavLink("Equity", "pages:equity", "dashboards", lambda v: v.opens_dashboards, "The latest audit's findings"),
+    NavLink("Scorecard", "pages:scorecard", "dashboards", lambda v: v.opens_scorecard, "Weekly, per service"),
+)
+
+
+def dashboard_links_for(viewer: Viewer) -> list[NavLink]:
+    return [link for link in DASHBOARD_LINKS if link.may_open(viewer)]

@@ -8,9 +8,15 @@ from program.models import Team
 
 from .access import viewer_for
 from .csv_export import csv_response
-from .navigation import links_for
+from .filters import filters_for
+from .navigation import dashboard_links_for, links_for
+from .selectors.content import content_view
+from .selectors.equity import equity_view
 from .selectors.guide import guide_csv_rows, team_guide
+from .selectors.heatmap import MIN_CELL, readiness_heatmap
 from .selectors.home import home_for
+from .selectors.scorecard import TREND_WEEKS, weekly_scorecard
+from .selectors.trends import readiness_trends
 
 
 @login_required
@@ -54,4 +60,96 @@ def team_guide_csv(request, slug: str):
     guide = team_guide(team=_guide_team(request, slug))
     return csv_response(
         guide_csv_rows(guide), filename=f"team-guide-{guide.team.slug}-{guide.generated_at:%Y-%m-%d}.csv"
+    )
+
+
+DASHBOARD_FILTERS = ("service", "region", "team", "role", "start", "end")
+
+
+def _dashboard_viewer(request):
+    viewer = viewer_for(request)
+    if not viewer.opens_dashboards:
+        raise PermissionDenied("The dashboards are for managers, executives and L&D admins.")
+    return viewer
+
+
+def _dashboard_context(request, viewer, form, **extra) -> dict:
+    return {"viewer": viewer, "form": form, "dashboard_links": dashboard_links_for(viewer), **extra}
+
+
+def _query_with(request, **params) -> str:
+    query = request.GET.copy()
+    for name, value in params.items():
+        query[name] = value
+    return query.urlencode()
+
+
+@login_required
+def heatmap(request):
+    viewer = _dashboard_viewer(request)
+    form, filters = filters_for(request, viewer, fields=("service", "region", "team", "role"))
+    by = "region" if request.GET.get("by") == "region" else "service"
+    result = readiness_heatmap(filters, by=by)
+    return render(
+        request,
+        "pages/heatmap.html",
+        _dashboard_context(
+            request,
+            viewer,
+            form,
+            heatmap=result,
+            chart=result.chart(),
+            min_cell=MIN_CELL,
+            extra_params=[("by", by)],
+            by_region_query=_query_with(request, by="region"),
+            by_service_query=_query_with(request, by="service"),
+        ),
+    )
+
+
+@login_required
+def trends(request):
+    viewer = _dashboard_viewer(request)
+    form, filters = filters_for(request, viewer, fields=DASHBOARD_FILTERS)
+    result = readiness_trends(filters)
+    return render(
+        request,
+        "pages/trends.html",
+        _dashboard_context(request, viewer, form, trends=result, chart=result.chart(), filters=filters),
+    )
+
+
+@login_required
+def content(request):
+    viewer = _dashboard_viewer(request)
+    form, filters = filters_for(request, viewer, fields=("region", "team", "role"))
+    result = content_view(filters)
+    return render(
+        request,
+        "pages/content.html",
+        _dashboard_context(request, viewer, form, view=result, chart=result.chart(), today=filters.end),
+    )
+
+
+@login_required
+def equity(request):
+    viewer = _dashboard_viewer(request)
+    result = equity_view(metric=request.GET.get("metric"))
+    return render(
+        request,
+        "pages/equity.html",
+        _dashboard_context(request, viewer, None, view=result, chart=result.chart()),
+    )
+
+
+@login_required
+def scorecard(request):
+    viewer = viewer_for(request)
+    if not viewer.opens_scorecard:
+        raise PermissionDenied("The scorecard is for executives and L&D admins.")
+    result = weekly_scorecard()
+    return render(
+        request,
+        "pages/scorecard.html",
+        _dashboard_context(request, viewer, None, scorecard=result, trend_weeks=TREND_WEEKS),
     )

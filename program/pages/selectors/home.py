@@ -16,11 +16,11 @@ from assessments.models import ActorIdentity, GateException, GateGrant, PersonRe
 from assessments.selectors.coaching import coach_queue
 from content.choices import ContentStatus, RefreshStatus
 from content.models import ContentItem, RefreshTicket
-from equity.choices import FindingFlag
 from equity.models import EquityAudit, EquityFinding
 from program.models import Person, Team
 
 from ..access import Viewer
+from .equity import ACTION_FLAGS
 
 EXPIRY_HORIZON_DAYS = 30
 CURRENT_STATUSES = (ReadinessStatus.SIGNED_OFF, ReadinessStatus.EXPIRING_SOON)
@@ -164,9 +164,7 @@ def admin_section(*, today: datetime.date) -> AdminSection:
         ).count(),
         audit=audit,
         red_findings=(
-            list(audit.findings.filter(flag=FindingFlag.ADVERSE_IMPACT).order_by("metric", "group"))
-            if audit is not None
-            else []
+            list(audit.findings.filter(flag__in=ACTION_FLAGS).order_by("metric", "group")) if audit is not None else []
         ),
     )
 

@@ -26,7 +26,7 @@ def check_charts(page) -> int:
         box = svg.bounding_box()
         assert box and box["width"] > 50 and box["height"] > 30, f"chart {index} drew nothing"
         assert svg.locator("[aria-label], [aria-roledescription]").count() > 0
-        assert chart.locator("figcaption").inner_text().strip()
+        assert chart.locator("figcaption").text_content().strip()
         assert chart.locator("table").count() == 1, f"chart {index} has no table alternative"
     return charts.count()
 
@@ -51,6 +51,24 @@ def test_each_demo_user_follows_the_navigation_and_every_page_loads(log_in, scre
         assert page.locator("text=Server Error").count() == 0
         check_charts(page)
         page.screenshot(path=screenshots / f"{username}-{slug_of(href)}.png", full_page=True)
+    if any(href.startswith("/dashboards/") for _, href in links):
+        visit_every_dashboard(page, base, screenshots, username)
+
+
+def visit_every_dashboard(page, base, screenshots, username):
+    """Follow the dashboards' own navigation: each page loads and its charts drew, with their alternatives."""
+    page.goto(base + "/dashboards/heat-map/")
+    sub = page.locator('nav[aria-label="Dashboards"] a')
+    hrefs = [sub.nth(i).get_attribute("href") for i in range(sub.count())]
+    assert "/dashboards/trends/" in hrefs
+    drawn = 0
+    for href in hrefs:
+        page.locator(f'nav[aria-label="Dashboards"] a[href="{href}"]').click()
+        page.wait_for_load_state()
+        assert page.url == base + href
+        drawn += check_charts(page)
+        page.screenshot(path=screenshots / f"{username}-{slug_of(href)}.png", full_page=True)
+    assert drawn >= 3
 
 
 def test_the_manager_opens_their_team_guide_from_home_and_prints_it_on_one_page(log_in, screenshots):
@@ -84,3 +102,32 @@ def test_the_guide_csv_downloads_from_the_page(log_in):
         page.get_by_role("link", name="Download CSV of these rows").click()
     content = open(download_info.value.path(), encoding="utf-8").read()
     assert content.startswith("section,person,role,what,until_or_count,detail")
+
+
+def test_an_executive_filters_the_heat_map_by_region(log_in, screenshots):
+    page = log_in("executive")
+    page.locator('nav[aria-label="Main"]').get_by_role("link", name="Dashboards", exact=True).click()
+    page.wait_for_load_state()
+    everyone = page.locator("figure.chart table tbody tr").count()
+    page.select_option("#id_region", label="EMEA")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state()
+    assert "region=emea" in page.url
+    assert page.locator("#id_region").input_value() == "emea"
+    assert check_charts(page) == 1
+    assert "people" in page.inner_text("main")
+    assert page.locator("figure.chart table tbody tr").count() <= everyone
+    page.get_by_role("link", name="region", exact=True).click()
+    page.wait_for_load_state()
+    assert "by=region" in page.url and "role × region" in page.inner_text("figcaption")
+    page.screenshot(path=screenshots / "executive-heat-map-emea-by-region.png", full_page=True)
+
+
+def test_the_scorecard_page_has_lights_with_words(log_in, screenshots):
+    page = log_in("executive")
+    page.goto(page.url.rstrip("/") + "/dashboards/scorecard/")
+    statuses = page.locator("table.scorecard .light")
+    assert statuses.count() >= 5
+    words = {statuses.nth(i).inner_text().strip() for i in range(statuses.count())}
+    assert all(any(word in text for word in ("On target", "Near target", "Below target", "No data")) for text in words)
+    assert check_charts(page) >= 1
