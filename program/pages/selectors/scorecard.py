@@ -15,13 +15,10 @@ from dataclasses import dataclass
 from django.db.models import F
 from django.utils import timezone
 
-from assessments.choices import SignOffDecision
-from assessments.models import GateException, SignOff
-from program.models import Person, Service
-from roles.choices import GateKind
-from roles.models import Gate
+from program.models import Service
 
 from ..charts import Chart
+from .coverage import OnCallCoverage
 
 TREND_WEEKS = 8
 # Until targets for readiness coverage are set per service in the admin, the program's own bar: 60% of a
@@ -126,62 +123,21 @@ class Scorecard:
         return dict(counts)
 
 
-def _held_at(intervals: list[tuple], moment: datetime.datetime) -> bool:
-    return any(start <= moment and (end is None or end > moment) for start, end in intervals)
-
-
 def weekly_scorecard(*, now: datetime.datetime | None = None, team_scope: frozenset[int] | None = None) -> Scorecard:
-    """Every service (within the team scope, if any), this week and the TREND_WEEKS - 1 before. Five queries.
-
-    Coverage at a moment: of the active people of the owning team whose role works towards the standard the
-    service's on-call gate requires, the share holding a ready sign-off on it then (not yet expired or revoked)
-    or an open on-call exception. Sign-offs carry their history, so past weeks are as true as this one."""
+    """Every service (within the team scope, if any), this week and the TREND_WEEKS - 1 before (coverage as in
+    `coverage.OnCallCoverage`). Five queries."""
     now = now or timezone.now()
     services = list(
         Service.objects.select_related("team").order_by(F("checkout_path_position").asc(nulls_last=True), "name")
     )
     if team_scope is not None:
         services = [service for service in services if service.team_id in team_scope]
-    team_ids = {service.team_id for service in services}
-    required = dict(
-        Gate.objects.filter(kind=GateKind.ON_CALL, active=True).values_list("service_id", "required_standard_id")
-    )
-    people = list(
-        Person.objects.filter(team_id__in=team_ids, active=True, role__standard__isnull=False).values_list(
-            "pk", "team_id", "role__standard__pk"
-        )
-    )
-    person_ids = [person_id for person_id, _, _ in people]
-    held: dict[tuple[int, int], list[tuple]] = defaultdict(list)  # (person, standard) -> [(from, until)]
-    for person_id, standard_id, signed_at, expires_at, revoked_at in SignOff.objects.filter(
-        person_id__in=person_ids, decision=SignOffDecision.READY, signed_at__lte=now
-    ).values_list("person_id", "standard_version__standard_id", "signed_at", "expires_at", "revoked_at"):
-        ends = [moment for moment in (expires_at, revoked_at) if moment is not None]
-        held[(person_id, standard_id)].append((signed_at, min(ends) if ends else None))
-    exceptions: dict[tuple[int, int | None], list[tuple]] = defaultdict(list)  # (person, service) -> intervals
-    for person_id, service_id, starts_at, ends_at, ended_early_at in GateException.objects.filter(
-        gate__kind=GateKind.ON_CALL, person_id__in=person_ids, starts_at__lte=now
-    ).values_list("person_id", "gate__service_id", "starts_at", "ends_at", "ended_early_at"):
-        exceptions[(person_id, service_id)].append((starts_at, min(filter(None, (ends_at, ended_early_at)))))
+    coverage_of = OnCallCoverage(services, until=now)
     moments = [now - datetime.timedelta(weeks=weeks) for weeks in range(TREND_WEEKS - 1, -1, -1)]
     scores = []
     for service in services:
-        standard_id = required.get(service.pk, required.get(None))
-        roster = [
-            pid
-            for pid, team_id, person_standard in people
-            if team_id == service.team_id and person_standard == standard_id
-        ]
-        coverage: list[float | None] = []
-        for moment in moments:
-            covered = sum(
-                1
-                for pid in roster
-                if _held_at(held.get((pid, standard_id), []), moment)
-                or _held_at(exceptions.get((pid, service.pk), []), moment)
-                or _held_at(exceptions.get((pid, None), []), moment)
-            )
-            coverage.append(covered / len(roster) if roster and standard_id else None)
+        roster = coverage_of.roster(service)
+        coverage = [coverage_of.share(service, moment) for moment in moments]
         people_count = len(roster)
         this_week, last_week = coverage[-1], coverage[-2] if len(coverage) > 1 else None
         change = f"{100 * (this_week - last_week):+.0f} pts" if this_week is not None and last_week is not None else "—"
