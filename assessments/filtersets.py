@@ -173,14 +173,17 @@ class GateGrantFilterSet(GateHoldingFilterSet):
 class GateExceptionFilterSet(GateHoldingFilterSet):
     starts_at = DateTimeRangeFilter()
     ends_at = DateTimeRangeFilter()
+    approved = filters.BooleanFilter(
+        field_name="approved_at", lookup_expr="isnull", exclude=True, label="Approved (false: waiting for approval)"
+    )
 
     class Meta:
         model = GateException
-        fields = [*GATE_HOLDING_FIELDS, "starts_at", "ends_at"]
+        fields = [*GATE_HOLDING_FIELDS, "starts_at", "ends_at", "approved"]
 
     def active_now(self) -> Q:
         now = timezone.now()
-        return Q(starts_at__lte=now, ends_at__gt=now, ended_early_at__isnull=True)
+        return Q(approved_at__isnull=False, starts_at__lte=now, ends_at__gt=now, ended_early_at__isnull=True)
 
 
 class StatementFilterSet(filters.FilterSet):

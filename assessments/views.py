@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from program.models import Person
@@ -90,7 +89,7 @@ def signoff_create(request, person_id: int):
                 person=person,
                 standard_version=form.cleaned_data["standard_version"],
                 decision=form.cleaned_data["decision"],
-                signed_at=timezone.now(),
+                recorded_by=request.user,
                 reflection_notes=form.cleaned_data["reflection_notes"],
                 evidence=list(form.cleaned_data["evidence_reviewed"]),
             )

@@ -104,7 +104,12 @@ def main() -> None:
             print(f"fetch only: {fetched:,} statements in {fetch_seconds:.1f} s = {fetched / fetch_seconds:,.0f}/s")
 
             bench_connection = connection_create(
-                name="bench", endpoint=f"{url}/xAPI/", key=USER, secret=PASSWORD, page_size=PAGE_SIZE
+                name="bench",
+                endpoint=f"{url}/xAPI/",
+                key=USER,
+                secret=PASSWORD,
+                page_size=PAGE_SIZE,
+                since_mode="timestamp",  # Ralph filters and orders on `timestamp`
             )
             started = time.perf_counter()
             run = connection_sync(connection_id=bench_connection.pk)

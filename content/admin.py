@@ -7,26 +7,18 @@ are numbered by `content_version_release` and never change once created.
 from django.contrib import admin, messages
 from django.db.models import Max
 
-from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
+from program.admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 
 from .choices import ContentStatus
 from .forms import ReleaseVersionActionForm
 from .models import ContentItem, ContentVersion, RefreshTicket
-from .services import content_item_retire, content_version_release, refresh_ticket_open
+from .services import content_item_retire, content_version_release, refresh_ticket_open, refresh_ticket_update
 
 
-class ImmutableVersionMixin:
-    """Content versions are created (through the release service) and then never changed or deleted."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ContentVersionInline(ImmutableVersionMixin, admin.TabularInline):
+class ContentVersionInline(EvidenceAdminMixin, admin.TabularInline):
     """Released versions, read-only; fill in an empty row to release the next version."""
+
+    added_through_service = True  # ContentItemAdmin.save_formset releases each new row
 
     model = ContentVersion
     fields = ["number", "change_note", "link", "published_at"]
@@ -87,8 +79,10 @@ class ContentItemAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
 
 
 @admin.register(ContentVersion)
-class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, ImmutableVersionMixin, admin.ModelAdmin):
+class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, EvidenceAdminMixin, admin.ModelAdmin):
     """Adding a version here releases it (next number, item published); released versions are read-only."""
+
+    added_through_service = True
 
     list_display = ["__str__", "item", "number", "published_at", "change_note", "link"]
     list_select_related = ["item"]
@@ -109,7 +103,8 @@ class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, ImmutableVersionMixin,
 
 @admin.register(RefreshTicket)
 class RefreshTicketAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
-    """New tickets open through `refresh_ticket_open` (the item's owner owns them unless someone is named)."""
+    """New tickets open through `refresh_ticket_open` (the item's owner owns them unless someone is named); changes
+    go through `refresh_ticket_update`, so closing one sets `closed_at` and every change is audited."""
 
     list_display = ["__str__", "item", "status", "source", "owner", "due_on", "created_at", "closed_at"]
     list_select_related = ["item", "owner"]
@@ -121,9 +116,19 @@ class RefreshTicketAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
         fields = ["item", "reason", "source", "source_reference", "owner", "due_on"]
         return fields if obj is None else [*fields, "status", "closed_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # What a ticket is about stays as opened; the service stamps closed_at.
+        return [] if obj is None else ["item", "reason", "source", "source_reference", "closed_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a ticket is closed (won't do), not deleted, so its history stays
+
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            ticket = refresh_ticket_update(
+                ticket=obj, actor=request.user, status=obj.status, owner=obj.owner, due_on=obj.due_on
+            )
+            adopt_saved(obj, ticket)
             return
         ticket = refresh_ticket_open(
             item=obj.item,

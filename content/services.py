@@ -2,12 +2,15 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from program.choices import AuditAction
 from program.models import Person
+from program.services import audit_record
 
 from .choices import ContentStatus, RefreshSource, RefreshStatus
 from .models import ContentItem, ContentVersion, RefreshTicket
@@ -44,17 +47,61 @@ def content_version_release(
 
 @transaction.atomic
 def refresh_ticket_set_status(
-    *, ticket: RefreshTicket, status: RefreshStatus, at: datetime.datetime | None = None
+    *,
+    ticket: RefreshTicket,
+    status: RefreshStatus,
+    actor: User | None = None,
+    at: datetime.datetime | None = None,
 ) -> RefreshTicket:
-    """Move a refresh ticket along; done and won't-do close it (with the time), reopening clears that."""
-    closed = status in (RefreshStatus.DONE, RefreshStatus.WONT_DO)
+    """Move a refresh ticket along; done and won't-do close it (with the time), reopening clears that. Audited
+    with `actor` (the admin, the API caller). `at` is for loading past history only; people close tickets now."""
+    ticket = RefreshTicket.objects.select_for_update().select_related("item").get(pk=ticket.pk)
+    if status not in RefreshStatus.values:
+        raise ValidationError({"status": f"Unknown status {status!r}."})
     if ticket.status == status:
         return ticket
+    before = ticket.status
+    closed = status in (RefreshStatus.DONE, RefreshStatus.WONT_DO)
     ticket.status = status
     ticket.closed_at = (at or timezone.now()) if closed else None
     ticket.full_clean()
     ticket.save(update_fields=["status", "closed_at"])
+    audit_record(
+        action=AuditAction.CHANGED,
+        actor=actor,
+        object_type="refresh-ticket",
+        object_id=ticket.pk,
+        summary=f"Refresh ticket of {ticket.item} moved from {before} to {status}",
+        evidence={"from": before, "to": status, "closed_at": ticket.closed_at and ticket.closed_at.isoformat()},
+    )
     return ticket
+
+
+@transaction.atomic
+def refresh_ticket_update(
+    *,
+    ticket: RefreshTicket,
+    actor: User | None,
+    status: RefreshStatus,
+    owner: Person | None,
+    due_on: datetime.date | None,
+) -> RefreshTicket:
+    """Change who owns a ticket and when it is due, and move its status (through `refresh_ticket_set_status`, so a
+    closed ticket always has its `closed_at`). What it is about (item, reason, source) never changes."""
+    current = RefreshTicket.objects.select_for_update().get(pk=ticket.pk)
+    if (current.owner_id, current.due_on) != (getattr(owner, "pk", None), due_on):
+        current.owner, current.due_on = owner, due_on
+        current.full_clean()
+        current.save(update_fields=["owner", "due_on"])
+        audit_record(
+            action=AuditAction.CHANGED,
+            actor=actor,
+            object_type="refresh-ticket",
+            object_id=current.pk,
+            subject_person=owner,
+            summary=f"Refresh ticket {current.pk} now owned by {owner or 'nobody'}, due {due_on or 'whenever'}",
+        )
+    return refresh_ticket_set_status(ticket=current, status=status, actor=actor)
 
 
 @transaction.atomic

@@ -1,15 +1,21 @@
-"""Admin of equity audits and their findings (the statistics that fill them come with a later issue)."""
+"""Admin of equity audits and their findings (the statistics that fill them come with a later issue).
+
+Findings are evidence written only by an audit run: the admin shows them and nobody types, edits or deletes one.
+"""
 
 from django.contrib import admin
 from django.db.models import Count
+
+from program.admin_mixins import EvidenceAdminMixin
 
 from .forms import EquityAuditAdminForm
 from .models import EquityAudit, EquityFinding
 
 
-class EquityFindingInline(admin.TabularInline):
+class EquityFindingInline(EvidenceAdminMixin, admin.TabularInline):
     model = EquityFinding
     fields = ["group", "metric", "value", "n", "flag"]
+    readonly_fields = fields
     extra = 0
 
 
@@ -20,7 +26,7 @@ class EquityAuditAdmin(admin.ModelAdmin):
     list_select_related = ["requested_by"]
     search_fields = ["dimensions", "requested_by__username", "findings__group"]
     list_filter = ["run_at", "window_end", "findings__flag"]
-    readonly_fields = ["requested_by"]
+    readonly_fields = ["run_at", "requested_by"]
     inlines = [EquityFindingInline]
 
     def get_queryset(self, request):
@@ -37,7 +43,7 @@ class EquityAuditAdmin(admin.ModelAdmin):
 
 
 @admin.register(EquityFinding)
-class EquityFindingAdmin(admin.ModelAdmin):
+class EquityFindingAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "audit", "group", "metric", "value", "n", "flag"]
     list_select_related = ["audit"]
     search_fields = ["group"]

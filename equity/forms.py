@@ -13,4 +13,5 @@ class EquityAuditAdminForm(forms.ModelForm):
 
     class Meta:
         model = EquityAudit
-        fields = ["dimensions", "window_start", "window_end", "parameters", "run_at"]
+        # `run_at` is set by the audit run that writes the findings, never typed in.
+        fields = ["dimensions", "window_start", "window_end", "parameters"]

@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from .admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved
+from .admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved
 from .forms import PersonAdminForm
 from .models import AuditEntry, Person, Region, Service, Shift, Team, TeamMembership
-from .services import person_join, person_move_team
+from .services import person_join, person_move_team, person_set_reporting_lines, team_set_manager
 
 admin.site.site_header = "Readiness Portal admin"
 admin.site.site_title = "Readiness Portal admin"
@@ -14,19 +14,6 @@ admin.site.index_title = "Run the readiness program"
 
 # Fields a person joins with besides name, email, team and role (person_join takes them as they are).
 JOIN_ATTRIBUTES = ("user", "region", "shift", "working_language", "manager", "coach", "start_date", "active")
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services (history, audit): nobody adds, changes or deletes them here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Region)
@@ -60,6 +47,13 @@ class TeamAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ServiceInline]
 
+    def save_model(self, request, obj, form, change):
+        # Naming the manager goes through `team_set_manager`, so who may see the team is changed on the record.
+        manager = obj.manager
+        obj.manager_id = form.initial.get("manager") if change else None
+        obj.save()
+        team_set_manager(team=obj, manager=manager, actor=request.user)
+
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
@@ -71,7 +65,7 @@ class ServiceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(EvidenceAdminMixin, admin.TabularInline):
     """The membership history, written only by joining and moving (see the person's team field)."""
 
     model = TeamMembership
@@ -79,12 +73,6 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("team", "role")
@@ -132,13 +120,18 @@ class PersonAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
             )
             adopt_saved(obj, person)
             return
-        if obj.team_id is None or not {"team", "role"} & set(form.changed_data):
-            obj.save()
-            return
-        # Save everything else first with the old team and role; the move then closes the old membership.
-        new_team, new_role = obj.team, obj.role
-        obj.team_id, obj.role_id = form.initial.get("team"), form.initial.get("role")
+        changed = set(form.changed_data)
+        moving = obj.team_id is not None and bool({"team", "role"} & changed)
+        new_team, new_role, new_manager, new_coach = obj.team, obj.role, obj.manager, obj.coach
+        # Save everything else first with the old team, role, manager and coach; the services then change those,
+        # so the move closes the old membership and the new reporting lines are audited with the admin.
+        if moving:
+            obj.team_id, obj.role_id = form.initial.get("team"), form.initial.get("role")
+        obj.manager_id, obj.coach_id = form.initial.get("manager"), form.initial.get("coach")
         obj.save()
+        person_set_reporting_lines(person=obj, manager=new_manager, coach=new_coach, actor=request.user)
+        if not moving:
+            return
         try:
             person_move_team(person=obj, team=new_team, role=new_role, on_date=form.cleaned_data["moved_on"])
         except ValueError as refusal:  # the service refuses a move dated before the current membership
@@ -146,7 +139,7 @@ class PersonAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(ViewOnlyAdmin):
+class TeamMembershipAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["person", "team", "role", "started_on", "ended_on"]
     list_select_related = ["person", "team", "role"]
     search_fields = ["person__full_name", "person__email", "team__name"]
@@ -155,7 +148,7 @@ class TeamMembershipAdmin(ViewOnlyAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ViewOnlyAdmin):
+class AuditEntryAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     """The append-only audit trail: view-only for everyone, superusers included."""
 
     list_display = ["occurred_at", "action", "object_type", "object_id", "subject_person", "actor", "summary"]

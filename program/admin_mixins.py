@@ -1,4 +1,5 @@
-"""Admin wiring shared by every app: service refusals shown as errors, and actions that report per object.
+"""Admin wiring shared by every app: append-only evidence, service refusals shown as errors, and actions that
+report per object.
 
 The admin only wires forms and actions to services. A service refuses with a `ValidationError`; these helpers make
 sure the L&D admin sees that refusal as a message on the page, never as a server error.
@@ -9,6 +10,28 @@ from collections.abc import Callable, Iterable
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+
+
+class EvidenceAdminMixin:
+    """Evidence and audit records (statements, sync runs, quarantine, attempts, sign-offs, grants, readiness, the
+    audit trail...): the admin shows them and nobody, superusers included, changes or deletes them here.
+
+    Nothing is added here either, unless the admin sets `added_through_service = True` and its `save_model` calls
+    the service that records the row (attempts, sign-offs, gate exceptions, API tokens); then adding still needs the
+    model's add permission. Corrections go through the record's own flow (void, revoke, end, re-process), which
+    keeps the original and audits who did what.
+    """
+
+    added_through_service = False
+
+    def has_add_permission(self, request, *args):
+        return self.added_through_service and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ServiceRefusalAsFormErrorMixin:

@@ -28,6 +28,11 @@ class AuditAction(models.TextChoices):
     REVOKED = "revoked", "Revoked"
     PUBLISHED = "published", "Published"
     CHANGED = "changed", "Changed"
+    EXCEPTION_REQUESTED = "exception_requested", "Exception requested"
+    BACKDATED = "backdated", "Back-dated"
+    TOKEN_CREATED = "token_created", "API token created"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
+    LOCKED_OUT = "locked_out", "Login locked out"
 
 
 class ApiScope(models.TextChoices):

@@ -20,6 +20,25 @@ ALL_ACTIONS = ("view", "add", "change", "delete")
 
 # Models nobody may change or delete, whatever their group: evidence of decisions.
 APPEND_ONLY_MODELS = {("program", "auditentry")}
+# Evidence and records of decisions: no group may delete them (corrections are voids, revocations, ends, which
+# keep the row). The admin refuses deletes for everyone, superusers included (program.admin_mixins).
+NEVER_DELETED_MODELS = {
+    ("program", "teammembership"),
+    ("program", "apitoken"),
+    ("assessments", "attempt"),
+    ("assessments", "signoff"),
+    ("assessments", "personreadiness"),
+    ("assessments", "readinessfailure"),
+    ("assessments", "gategrant"),
+    ("assessments", "gateexception"),
+    ("assessments", "expiryreminder"),
+    ("assessments", "statement"),
+    ("assessments", "lrssyncrun"),
+    ("assessments", "quarantinedstatement"),
+    ("content", "contentversion"),
+    ("content", "refreshticket"),
+    ("equity", "equityfinding"),
+}
 
 # group -> {(app_label, model_name or "*"): actions}
 GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
@@ -82,6 +101,8 @@ def sync_group_permissions(apps, schema_editor=None) -> None:
                 if ct_app != app_label or model_name not in ("*", ct_model):
                     continue
                 allowed = ("view",) if (ct_app, ct_model) in APPEND_ONLY_MODELS else actions
+                if (ct_app, ct_model) in NEVER_DELETED_MODELS:
+                    allowed = tuple(action for action in allowed if action != "delete")
                 wanted.update(
                     permission_ids[(ct_id, f"{action}_{ct_model}")]
                     for action in allowed

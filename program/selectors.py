@@ -45,6 +45,16 @@ def user_reads_everyone(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and user.is_active and INTEGRATION_GROUP in _group_names(user)
 
 
+def user_is_machine_account(user: User | AnonymousUser) -> bool:
+    """A login for another system, not a person: active, in the Integration group and no other program group, not
+    staff, not a superuser, with no person record. Only such logins get API tokens minted by someone else."""
+    if not user.is_authenticated or not user.is_active or user.is_staff or user.is_superuser:
+        return False
+    if _group_names(user) != {INTEGRATION_GROUP}:
+        return False
+    return not Person.objects.filter(user=user).exists()
+
+
 def team_ids_with_descendants(root_ids: set[int]) -> set[int]:
     """The given teams and every team nested below them (one query, whatever the depth)."""
     if not root_ids:

@@ -42,6 +42,35 @@ def audit_record(
     return entry
 
 
+def login_lockout_audit(*, username: str, ip_address: str, window: datetime.timedelta) -> AuditEntry | None:
+    """Record that logins for `username` from `ip_address` are locked out after too many wrong passwords.
+
+    Once per lockout: django-axes signals again at each refused attempt while locked out, and a guesser must not
+    flood the trail, so nothing is written when the same lockout was recorded within `window` (the cool-off).
+    Nobody is the actor (the caller is unauthenticated); the login's person, if any, is the subject, so their
+    manager and the L&D admins see it next to the rest of their trail."""
+    already = AuditEntry.objects.filter(
+        action=AuditAction.LOCKED_OUT,
+        object_type="login",
+        object_id=username[:64],
+        occurred_at__gte=timezone.now() - window,
+        evidence__ip_address=ip_address,
+    )
+    if already.exists():
+        return None
+    user = User.objects.filter(username=username).select_related("person").first() if username else None
+    subject = getattr(user, "person", None) if user is not None else None
+    return audit_record(
+        action=AuditAction.LOCKED_OUT,
+        object_type="login",
+        object_id=username[:64],
+        subject_person=subject,
+        summary=f"Logins for {username or 'an empty username'!r} from {ip_address or 'an unknown address'} locked "
+        "out after too many wrong passwords",
+        evidence={"username": username[:150], "ip_address": ip_address, "known_login": user is not None},
+    )
+
+
 def task_queue_by_name(name: str, *args) -> None:
     """Queue, once the current transaction commits, a Celery task registered by name by a higher app.
 
@@ -77,8 +106,11 @@ def person_join(
 
 
 @transaction.atomic
-def person_set_reporting_lines(*, person: Person, manager: Person | None, coach: Person | None) -> Person:
-    """Set who a person reports to and who coaches them; nobody manages or coaches themselves."""
+def person_set_reporting_lines(
+    *, person: Person, manager: Person | None, coach: Person | None, actor: User | None = None
+) -> Person:
+    """Set who a person reports to and who coaches them; nobody manages or coaches themselves. Audited with `actor`
+    (None only for loads), since the coach decides sign-offs and the manager approves exceptions."""
     if person.pk is not None and person.pk in (getattr(manager, "pk", None), getattr(coach, "pk", None)):
         raise ValidationError(f"{person} cannot be their own manager or coach.")
     if (person.manager_id, person.coach_id) == (getattr(manager, "pk", None), getattr(coach, "pk", None)):
@@ -91,14 +123,16 @@ def person_set_reporting_lines(*, person: Person, manager: Person | None, coach:
         object_type="person-reporting",
         object_id=person.pk,
         subject_person=person,
+        actor=actor,
         summary=f"{person} now reports to {manager or 'nobody'} and is coached by {coach or 'nobody'}",
     )
     return person
 
 
 @transaction.atomic
-def team_set_manager(*, team: Team, manager: Person | None) -> Team:
-    """Name a team's manager (they then see the team and every team below it)."""
+def team_set_manager(*, team: Team, manager: Person | None, actor: User | None = None) -> Team:
+    """Name a team's manager (they then see the team and every team below it). Audited with `actor` (None only for
+    loads)."""
     if team.manager_id == getattr(manager, "pk", None):
         return team
     team.manager = manager
@@ -109,6 +143,7 @@ def team_set_manager(*, team: Team, manager: Person | None) -> Team:
         object_type="team-manager",
         object_id=team.pk,
         subject_person=manager,
+        actor=actor,
         summary=f"{manager or 'Nobody'} now manages {team}",
     )
     return team

@@ -4,11 +4,13 @@ SQLite (WAL) and eager Celery when nothing is configured, so a newcomer runs the
 PostgreSQL via DATABASE_URL and Redis via REDIS_URL in production. See .env.example.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +47,7 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
 ]
 LOCAL_APPS = [
     "program",
@@ -58,14 +61,69 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "program.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "program.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# How many reverse proxies sit in front of the portal and append to X-Forwarded-For (0: clients connect
+# directly). Login lockout and API throttling count per client address, so behind a proxy this must be set, or
+# every client looks like the proxy.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# Content-Security-Policy, by Django's own middleware: only the portal's own scripts, styles, images and fonts.
+# Inline <script> and <style> elements need the request's nonce (`nonce="{{ csp_nonce }}"`); style attributes
+# are allowed (style-src-attr) since they cannot run code. Nothing may frame the portal.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# The API docs pages (Swagger UI, Redoc: vendored, served from the portal, no user data in the page) start
+# themselves with inline scripts and style their widgets with inline <style> elements and workers from blob: URLs.
+API_DOCS_CSP = SECURE_CSP | {
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "worker-src": [CSP.SELF, "blob:"],
+}
+# Browser features the portal never uses, switched off for every page (program.middleware).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {"fullscreen": ["self"]}
 
 ROOT_URLCONF = "program.urls"
 WSGI_APPLICATION = "program.wsgi.application"
@@ -80,6 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "program.pages.context_processors.navigation",
             ],
         },
@@ -102,6 +161,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that
+# username is refused from that address (even with the right password) for AXES_COOLOFF_TIME; each lockout is
+# written to the audit trail (program/login_audit.py). An L&D admin lifts one early in the admin (Axes > Access
+# attempts: delete the row) or with `manage.py axes_reset_username <username>`.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -159,8 +237,27 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tasks are idempotent (ids in, one service that can run twice), so a task is acknowledged only once it has run,
+# and a task whose worker died (SIGKILL, OOM, a killed pool child) goes back on the queue instead of being lost.
+# A task that must not run twice opts out with `acks_late=False` on its decorator.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task has a time limit: a soft one (SoftTimeLimitExceeded is raised in the task, which records why it
+# stopped) and a hard one (the pool child is killed). These are the defaults; long tasks set their own, and
+# CELERY_LONGEST_TASK_SECONDS is the longest hard limit of any task (a test checks every registered task).
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
+CELERY_LONGEST_TASK_SECONDS = 1800
+# Redis redelivers a message not acknowledged within the visibility timeout, whether its worker died or is still
+# working on it; so it must outlast the longest task, or a long task would run twice at once. A worker that was
+# SIGKILLed has its tasks redelivered by the next worker that polls, this long after they were taken.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT_SECONDS", CELERY_LONGEST_TASK_SECONDS + 300)),
+    # Look for messages to restore every 10 s (kombu's default is every 100 s).
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL_SECONDS", "10")),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -182,10 +279,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 
 # Fernet key(s) that encrypt LRS secrets at rest, newest first (comma-separated); see assessments/lrs/crypto.py.
 LRS_ENCRYPTION_KEY = os.environ.get("LRS_ENCRYPTION_KEY", "")
-# Reading an LRS: per-request timeout, attempts on 429/5xx/timeouts, and the first backoff (doubled each time).
+# Reading an LRS: the total deadline of one request (connecting, waiting and reading the whole page), attempts
+# on 429/5xx/timeouts/malformed pages, and the first backoff (doubled each time).
 LRS_SYNC_TIMEOUT_SECONDS = float(os.environ.get("LRS_SYNC_TIMEOUT_SECONDS", "30"))
 LRS_SYNC_MAX_ATTEMPTS = int(os.environ.get("LRS_SYNC_MAX_ATTEMPTS", "6"))
 LRS_SYNC_BACKOFF_SECONDS = float(os.environ.get("LRS_SYNC_BACKOFF_SECONDS", "0.5"))
+# One sync per connection holds a lease, renewed every quarter of this while it runs (a heartbeat): a sync whose
+# worker died is taken over at most this long after its last heartbeat.
+LRS_SYNC_LEASE_SECONDS = int(os.environ.get("LRS_SYNC_LEASE_SECONDS", "60"))
+# A queued sync stops after this long (between pages, cursor committed) and queues its continuation, so it stays
+# well inside its task's time limit (soft: this plus 5 minutes).
+LRS_SYNC_RUN_SECONDS = int(os.environ.get("LRS_SYNC_RUN_SECONDS", "600"))
 
 CACHES = {
     "default": (
@@ -221,6 +325,18 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "program.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "program.api.exceptions.api_exception_handler",
+    # Per client address when anonymous, per login otherwise; `auth_failure` counts bad bearer tokens per
+    # address (program/api/authentication.py): past it, even a good token waits (429 with Retry-After).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
+        "user": os.environ.get("API_THROTTLE_USER", "3000/min"),
+        "auth_failure": os.environ.get("API_THROTTLE_AUTH_FAILURES", "10/min"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Readiness Portal API",
@@ -256,7 +372,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # httpx logs every LRS request at INFO: a sync of 100 pages would drown the worker's log.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    # django-axes logs every login at INFO; failures and lockouts (WARNING) are what matter.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 if PRODUCTION:

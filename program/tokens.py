@@ -1,5 +1,9 @@
 """API tokens for integrations: an owner, a name, scopes, an expiry; only a hash of the secret is stored.
 
+A token is minted for yourself, or by an L&D admin for a machine account (`user_is_machine_account`), never for
+another person's login: a token acts as its owner, so minting one for a coach would let its holder act, and be
+audited, as that coach. Creating and revoking tokens are written to the audit trail.
+
 A token reads `rp_<prefix>_<secret>`. The prefix finds the row (indexed, not secret); the SHA-256 of the
 whole token is compared in constant time, so a database leak never yields a usable token. The plain
 token exists only in the value `api_token_create` returns, shown once to whoever created it.
@@ -13,10 +17,10 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
-from .choices import ApiScope
+from .choices import ApiScope, AuditAction
 from .validators import ShapedJSONField, StringList, validate_storable_text
 
 TOKEN_PREFIX = "rp"
@@ -75,8 +79,32 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_create(*, owner: User, name: str, scopes: list[str], expires_in_days: int) -> tuple[ApiToken, str]:
-    """Create a token and return it with its plain value, which is never stored and cannot be shown again."""
+def api_token_may_mint(*, created_by: User, owner: User) -> bool:
+    """Tokens are minted for yourself, or by an L&D admin for a machine account only."""
+    from .selectors import user_is_machine_account, user_is_program_admin  # selectors import models, as we are
+
+    if not created_by.is_authenticated or not created_by.is_active or not owner.is_active:
+        return False
+    if created_by.pk == owner.pk:
+        return True
+    return user_is_program_admin(created_by) and user_is_machine_account(owner)
+
+
+@transaction.atomic
+def api_token_create(
+    *, owner: User, created_by: User, name: str, scopes: list[str], expires_in_days: int
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its plain value, which is never stored and cannot be shown again.
+
+    `created_by` is who asks (the logged-in admin, or the operator named to `manage.py api_token`): the owner
+    themselves, or an L&D admin minting for a machine account."""
+    if not api_token_may_mint(created_by=created_by, owner=owner):
+        raise ValidationError(
+            {
+                "owner": f"{created_by} may not create a token for {owner}: a token is created by its owner, or by "
+                "an L&D admin for a machine account (Integration group, no person, not staff)."
+            }
+        )
     if expires_in_days < 1:
         raise ValidationError({"expires_in_days": "A token must live at least one day."})
     prefix = secrets.token_hex(PREFIX_LENGTH // 2)
@@ -91,15 +119,36 @@ def api_token_create(*, owner: User, name: str, scopes: list[str], expires_in_da
     )
     token.full_clean()
     token.save()
+    _audit_token(token, action=AuditAction.TOKEN_CREATED, actor=created_by, verb="Created")
     return token, plain
 
 
-def api_token_revoke(*, token: ApiToken) -> ApiToken:
-    """Revoke a token for good; it is kept so the audit of what it did stays readable."""
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, revoked_by: User | None) -> ApiToken:
+    """Revoke a token for good; it is kept so the audit of what it did stays readable. `revoked_by` is None only
+    for an operator at the command line."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        _audit_token(token, action=AuditAction.TOKEN_REVOKED, actor=revoked_by, verb="Revoked")
     return token
+
+
+def _audit_token(token: ApiToken, *, action: AuditAction, actor: User | None, verb: str) -> None:
+    from .services import audit_record  # services import models, and models import this module
+
+    audit_record(
+        action=action,
+        actor=actor,
+        object_type="api-token",
+        object_id=token.pk,
+        summary=f"{verb} API token {token.name!r} ({TOKEN_PREFIX}_{token.prefix}_…) of {token.owner}",
+        evidence={
+            "owner": token.owner.get_username(),
+            "scopes": token.scopes,
+            "expires_at": token.expires_at.isoformat(),
+        },
+    )
 
 
 def api_token_authenticate(plain: str) -> ApiToken | None:

@@ -22,3 +22,6 @@ urlpatterns = [
     path("", include("program.pages.urls")),
     path("", include("assessments.urls")),
 ]
+
+# An API path the resolver does not know (an id that is not a number) is a JSON 404 like the API's own.
+handler404 = "program.views.not_found"

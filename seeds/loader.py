@@ -23,7 +23,7 @@ from assessments.lrs.importing import statements_import
 from assessments.models import Attempt, LRSSyncRun, Scenario, SignOff
 from assessments.services.attempts import attempts_record_history
 from assessments.services.readiness import readiness_recompute_for_people
-from assessments.services.signoffs import signoff_create, signoff_revoke
+from assessments.services.signoffs import signoff_record_history, signoff_revoke
 from content.models import ContentItem, RefreshTicket
 from content.services import content_version_release, refresh_ticket_open, refresh_ticket_set_status
 from program.models import Person, Region, Service, Shift, Team, TeamMembership
@@ -466,7 +466,7 @@ class DemoLoader:
                 )
                 self.count("team moves")
             else:
-                signoff = signoff_create(
+                signoff = signoff_record_history(
                     coach=people[event.coach],
                     person=person,
                     standard_version=context.version_at(event.role, event.at),

@@ -4,13 +4,15 @@ Attempts and sign-offs are evidence and decisions: they are recorded through `as
 edited or deleted here (an attempt that should not count is voided; sign-off revocation has its own flow).
 """
 
+from django import forms
 from django.contrib import admin
-from django.utils import timezone
+from django.contrib.admin.widgets import AdminSplitDateTime
 
-from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved
+from program.admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved
 from roles.choices import VersionStatus
 from roles.models import StandardVersion
 
+from ..constants import SIGNOFF_BACKDATE_MAX_DAYS
 from ..models import Attempt, Scenario, SignOff
 from ..services.attempts import attempt_record
 from ..services.signoffs import signoff_create
@@ -25,16 +27,6 @@ ATTEMPT_DETAILS = (
     "time_to_mitigate_seconds",
     "time_to_restore_seconds",
 )
-
-
-class RecordedOnceMixin:
-    """Evidence and decisions are added, then only viewed: no change, no delete."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Scenario)
@@ -59,8 +51,10 @@ class ScenarioAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(ServiceRefusalAsFormErrorMixin, RecordedOnceMixin, admin.ModelAdmin):
+class AttemptAdmin(ServiceRefusalAsFormErrorMixin, EvidenceAdminMixin, admin.ModelAdmin):
     """Attempts entered here are recorded by `attempt_record`: numbered, pass decided by the pass mark, team kept."""
+
+    added_through_service = True
 
     list_display = [
         "__str__",
@@ -123,9 +117,29 @@ class AttemptAdmin(ServiceRefusalAsFormErrorMixin, RecordedOnceMixin, admin.Mode
         adopt_saved(obj, attempt)
 
 
+class SignOffRecordForm(forms.ModelForm):
+    """A coach's decision recorded by an L&D admin: dated now, unless dated back with a reason (audited)."""
+
+    backdated_to = forms.SplitDateTimeField(
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text=f"Only for a decision taken earlier (a paper form, an outage): at most {SIGNOFF_BACKDATE_MAX_DAYS} "
+        "days back. Leave empty to date it now.",
+    )
+    backdate_reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why it is recorded late (audited)."
+    )
+
+    class Meta:
+        model = SignOff
+        fields = ["person", "coach", "standard_version", "decision", "reflection_notes", "evidence_reviewed"]
+
+
 @admin.register(SignOff)
-class SignOffAdmin(ServiceRefusalAsFormErrorMixin, RecordedOnceMixin, admin.ModelAdmin):
+class SignOffAdmin(ServiceRefusalAsFormErrorMixin, EvidenceAdminMixin, admin.ModelAdmin):
     """Sign-offs are made through `signoff_create` (the person's coach, a published version) and never deleted."""
+
+    added_through_service = True
 
     list_display = [
         "__str__",
@@ -149,14 +163,16 @@ class SignOffAdmin(ServiceRefusalAsFormErrorMixin, RecordedOnceMixin, admin.Mode
     autocomplete_fields = ["person", "coach", "evidence_reviewed"]
     date_hierarchy = "signed_at"
 
-    def get_fields(self, request, obj=None):
-        decided = ["person", "coach", "standard_version", "decision", "signed_at", "reflection_notes"]
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            return [*decided, "evidence_reviewed"]
-        return [*decided, "evidence_reviewed", "expires_at", "revoked_at", "revoked_by", "revoke_reason"]
+            kwargs["form"] = SignOffRecordForm
+        return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_changeform_initial_data(self, request):
-        return {"signed_at": timezone.now(), **super().get_changeform_initial_data(request)}
+    def get_fields(self, request, obj=None):
+        decided = ["person", "coach", "standard_version", "decision", "reflection_notes"]
+        if obj is None:
+            return [*decided, "evidence_reviewed", "backdated_to", "backdate_reason"]
+        return [*decided, "signed_at", "evidence_reviewed", "expires_at", "revoked_at", "revoked_by", "revoke_reason"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "standard_version":
@@ -171,9 +187,11 @@ class SignOffAdmin(ServiceRefusalAsFormErrorMixin, RecordedOnceMixin, admin.Mode
             person=obj.person,
             standard_version=obj.standard_version,
             decision=obj.decision,
-            signed_at=obj.signed_at,
+            recorded_by=request.user,  # the audit trail names who recorded it, not the coach it is recorded for
             reflection_notes=obj.reflection_notes,
             evidence=list(form.cleaned_data["evidence_reviewed"]),
+            backdated_to=form.cleaned_data["backdated_to"],
+            backdate_reason=form.cleaned_data["backdate_reason"],
         )
         adopt_saved(obj, signoff)
 

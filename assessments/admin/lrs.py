@@ -8,22 +8,14 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.html import format_html
 
+from program.admin_mixins import EvidenceAdminMixin
+
 from ..choices import StatementStatus, SyncTrigger
 from ..lrs.crypto import secret_encrypt
 from ..lrs.quarantine import quarantine_reprocess
 from ..lrs.review import identity_map
-from ..lrs.sync import connections_sync_queue
+from ..lrs.sync import connections_sync_queue, sync_blocked_reason
 from ..models import ActorIdentity, LRSConnection, LRSSyncRun, QuarantinedStatement, Statement
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence is written by the sync and the import only; the admin reads it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class LRSConnectionForm(forms.ModelForm):
@@ -68,15 +60,38 @@ class LRSConnectionAdmin(admin.ModelAdmin):
     list_filter = ["enabled"]
     search_fields = ["name", "endpoint"]
     actions = ["sync_now"]
+    readonly_fields = ["sync_state"]
+
+    @admin.display(description="Sync state")
+    def sync_state(self, obj):
+        """Whether a sync holds the connection now, and how the last run ended (its error says what to change)."""
+        if obj.pk is None:
+            return "-"
+        running = sync_blocked_reason(obj)
+        last = obj.sync_runs.order_by("-started_at", "-id").first()
+        last_text = (
+            f"Last run: {last.get_status_display().lower()} at {last.started_at:%Y-%m-%d %H:%M}"
+            + (f": {last.error}" if last.error else "")
+            if last
+            else "Never synced."
+        )
+        return format_html("{}<br>{}", running.capitalize() if running else "No sync running.", last_text)
 
     @admin.action(description="Sync now")
     def sync_now(self, request, queryset):
-        connections_sync_queue(connection_ids=list(queryset.values_list("pk", flat=True)), trigger=SyncTrigger.ADMIN)
-        self.message_user(request, f"Queued a sync of {queryset.count()} connection(s); see LRS sync runs.")
+        queued = []
+        for connection in queryset:
+            if reason := sync_blocked_reason(connection):
+                self.message_user(request, f"Not queued: {reason}.", messages.WARNING)
+            else:
+                queued.append(connection.pk)
+        if queued:
+            connections_sync_queue(connection_ids=queued, trigger=SyncTrigger.ADMIN)
+            self.message_user(request, f"Queued a sync of {len(queued)} connection(s); see LRS sync runs.")
 
 
 @admin.register(LRSSyncRun)
-class LRSSyncRunAdmin(ReadOnlyAdmin):
+class LRSSyncRunAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = [
         "started_at",
         "connection",
@@ -99,7 +114,7 @@ class LRSSyncRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(ReadOnlyAdmin):
+class StatementAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["statement_id", "status", "verb_iri", "activity_iri", "identity", "timestamp", "stored"]
     list_filter = ["status", "connection"]
     list_select_related = ["identity"]
@@ -174,7 +189,7 @@ class PendingFilter(admin.SimpleListFilter):
 
 
 @admin.register(QuarantinedStatement)
-class QuarantinedStatementAdmin(ReadOnlyAdmin):
+class QuarantinedStatementAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["statement_id", "reason", "connection", "run", "received_at", "reprocessed_at"]
     list_filter = [PendingFilter, "connection"]
     list_select_related = ["connection", "run__connection"]

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import User
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -54,7 +54,10 @@ class GateCheckView(APIView):
         parameters=[GateCheckQuerySerializer],
         responses={
             200: GateCheckAnswerSerializer,
-            404: OpenApiResponse(description="No such person, or no such service or gate."),
+            404: OpenApiResponse(
+                description="No such person (or one the caller may not see: the same answer), or no such service "
+                "or gate."
+            ),
         },
         examples=[
             OpenApiExample(
@@ -80,10 +83,10 @@ class GateCheckView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         person = person_by_email_or_username(params["person"])
-        if person is None:
+        # A person the caller may not see gets the very answer of an unknown one: otherwise any login could
+        # learn which emails exist by asking.
+        if person is None or not may_check(request.user, person):
             raise NotFound(f"No person with email or username {params['person']!r}.")
-        if not may_check(request.user, person):
-            raise PermissionDenied("You may not check the gates of this person.")
         try:
             gate = gate_for(kind=params["gate"], service_slug=params.get("service"))
         except UnknownService as error:

@@ -4,7 +4,6 @@ LRS connections are only ever named by id and name: their key and secret never l
 
 from decimal import Decimal
 
-from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -23,7 +22,7 @@ from assessments.models import (
     Statement,
 )
 from program.api.model_serializer import ModelSerializer
-from program.api.serializers import VisiblePersonField
+from program.api.serializers import RefusesServerDecidedFields, VisiblePersonField
 from roles.models import Gate, StandardVersion
 
 
@@ -123,13 +122,18 @@ class SignOffSerializer(ModelSerializer):
         ]
 
 
-class SignOffCreateSerializer(serializers.Serializer):
-    """Input of `assessments.services.signoffs.signoff_create`; the coach is the caller, who must coach the person."""
+class SignOffCreateSerializer(RefusesServerDecidedFields, serializers.Serializer):
+    """Input of `assessments.services.signoffs.signoff_create`; the coach is the caller, who must coach the person,
+    and the sign-off is dated now."""
 
+    server_decided = {
+        "signed_at": "A sign-off is dated when the server records it; it cannot be chosen.",
+        "coach": "The coach is the caller.",
+        "expires_at": "The expiry follows from the standard's validity.",
+    }
     person = VisiblePersonField()
     standard_version = serializers.PrimaryKeyRelatedField(queryset=StandardVersion.objects.all())
     decision = serializers.ChoiceField(choices=SignOffDecision.choices)
-    signed_at = serializers.DateTimeField()
     reflection_notes = serializers.CharField(required=False, allow_blank=True, default="")
     evidence = serializers.PrimaryKeyRelatedField(
         queryset=Attempt.objects.all(), many=True, required=False, help_text="Ids of the attempts reviewed."
@@ -211,7 +215,9 @@ class GateExceptionSerializer(ModelSerializer):
     kind = serializers.CharField(source="gate.kind", read_only=True)
     service = serializers.IntegerField(source="gate.service_id", read_only=True, allow_null=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
-    approved_by = serializers.CharField(source="approved_by.username", read_only=True)
+    approved_by = serializers.CharField(
+        source="approved_by.username", default=None, allow_null=True, read_only=True, help_text="Empty while waiting."
+    )
 
     class Meta:
         model = GateException
@@ -224,6 +230,7 @@ class GateExceptionSerializer(ModelSerializer):
             "reason",
             "requested_by",
             "approved_by",
+            "approved_at",
             "starts_at",
             "ends_at",
             "ended_early_at",
@@ -232,17 +239,18 @@ class GateExceptionSerializer(ModelSerializer):
         ]
 
 
-class GateExceptionCreateSerializer(serializers.Serializer):
-    """Input of `assessments.services.exceptions.gate_exception_create`; the approver is the caller."""
+class GateExceptionRequestSerializer(RefusesServerDecidedFields, serializers.Serializer):
+    """Input of `assessments.services.exceptions.gate_exception_request`; the requester is the caller, and another
+    login approves it (`POST .../approve/`)."""
 
+    server_decided = {
+        "requested_by": "The requester is the caller.",
+        "approved_by": "The approver is whoever approves the request, later (POST .../approve/).",
+        "approved_at": "Set when the request is approved.",
+    }
     person = VisiblePersonField()
     gate = serializers.PrimaryKeyRelatedField(queryset=Gate.objects.filter(active=True))
     reason = serializers.CharField(max_length=2000)
-    requested_by = serializers.SlugRelatedField(
-        slug_field="username",
-        queryset=User.objects.filter(is_active=True),
-        help_text="Login of who asked for it; not the approver.",
-    )
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
 

@@ -38,7 +38,7 @@ from assessments.models import (
     Statement,
 )
 from assessments.services.attempts import attempt_record
-from assessments.services.exceptions import gate_exception_create, gate_exception_end
+from assessments.services.exceptions import gate_exception_approve, gate_exception_end, gate_exception_request
 from assessments.services.signoffs import signoff_create, signoff_revoke
 from program.api.pagination import cursor_pagination
 from program.api.viewsets import CsvExportMixin, ReadOnlyApiViewSet, ServiceCreateMixin
@@ -51,8 +51,8 @@ from .serializers import (
     ActorIdentitySerializer,
     AttemptRecordSerializer,
     AttemptSerializer,
-    GateExceptionCreateSerializer,
     GateExceptionEndSerializer,
+    GateExceptionRequestSerializer,
     GateExceptionSerializer,
     GateGrantSerializer,
     LRSConnectionSerializer,
@@ -163,7 +163,7 @@ class SignOffViewSet(CsvExportMixin, ServiceCreateMixin, ReadOnlyApiViewSet):
         coach = person_for_user(self.request.user)
         if coach is None:
             raise PermissionDenied("Only a coach with a person record in the program can sign off.")
-        return validated_data | {"coach": coach}
+        return validated_data | {"coach": coach, "recorded_by": self.request.user}
 
     @extend_schema(request=SignOffRevokeSerializer, responses={200: SignOffSerializer})
     @action(detail=True, methods=["post"])
@@ -239,7 +239,6 @@ class GateGrantViewSet(ReadOnlyApiViewSet):
                     "person": 42,
                     "gate": 3,
                     "reason": "Covers the holiday rota; renewal drill booked for 2026-06-10.",
-                    "requested_by": "sam.lead",
                     "starts_at": "2026-06-01T00:00:00Z",
                     "ends_at": "2026-06-14T00:00:00Z",
                 },
@@ -249,20 +248,30 @@ class GateGrantViewSet(ReadOnlyApiViewSet):
     )
 )
 class GateExceptionViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
-    """Time-boxed permissions to pass a gate without a current sign-off. Creating one calls
-    `gate_exception_create` with the caller as approver: a reason, an end date at most 30 days on, and an
-    approver who is not the requester and is an L&D admin or the person's manager."""
+    """Time-boxed permissions to pass a gate without a current sign-off, in two steps. Creating one calls
+    `gate_exception_request` with the caller as requester (a reason, an end date at most 30 days on); it lets
+    nobody through until `POST .../approve/` by another login: an L&D admin or the person's manager, never the
+    requester and never the person it lets through."""
 
     queryset = GateException.objects.select_related("gate", "requested_by", "approved_by")
     visibility = Visibility.through_person("person")
     serializer_class = GateExceptionSerializer
     filterset_class = GateExceptionFilterSet
     scope_family = "gates"
-    create_serializer_class = GateExceptionCreateSerializer
-    create_service = gate_exception_create
+    create_serializer_class = GateExceptionRequestSerializer
+    create_service = gate_exception_request
 
     def create_arguments(self, validated_data: dict) -> dict:
-        return validated_data | {"approved_by": self.request.user}
+        return validated_data | {"requested_by": self.request.user}
+
+    @extend_schema(request=None, responses={200: GateExceptionSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve the request through `gate_exception_approve`, as the caller (audited): from then on, within its
+        window, the person passes the gate. Refused for the requester, for the person it lets through, and for
+        anyone who may not approve for that person."""
+        exception = gate_exception_approve(exception=self.get_object(), approved_by=request.user)
+        return Response(GateExceptionSerializer(self.get_queryset().get(pk=exception.pk)).data)
 
     @extend_schema(request=GateExceptionEndSerializer, responses={200: GateExceptionSerializer})
     @action(detail=True, methods=["post"])

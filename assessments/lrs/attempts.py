@@ -75,10 +75,15 @@ def attempts_record_from_statements(
             standard_id__in={scenario.standard_version.standard_id for _, scenario in mapped}
         )
     }
-    already = values_present(Attempt, "source_statement_id", [statement.statement_id for statement, _ in mapped])
     person_ids = {statement.identity.person_id for statement, _ in mapped}
-    # Locking the people serialises numbering with any other writer of their attempts.
-    team_by_person = dict(Person.objects.select_for_update().filter(pk__in=person_ids).values_list("id", "team_id"))
+    # Locking the people serialises numbering with any other writer of their attempts (in id order, so two
+    # writers never wait on each other in a circle).
+    team_by_person = dict(
+        Person.objects.select_for_update().filter(pk__in=person_ids).order_by("pk").values_list("id", "team_id")
+    )
+    # Only under the lock: a second sync of the same statements (two connections to one LRS) may have made their
+    # attempts while this one waited for it; asked before, they would be made twice (a unique violation).
+    already = values_present(Attempt, "source_statement_id", [statement.statement_id for statement, _ in mapped])
     last_numbers = _last_attempt_numbers(
         {(statement.identity.person_id, scenario.pk) for statement, scenario in mapped}
     )

@@ -10,18 +10,19 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 
-def rows_insert(model: type[models.Model], rows: list[dict], *, conflict_column: str | None = None) -> None:
+def rows_insert(model: type[models.Model], rows: list[dict], *, conflict_column: str | None = None) -> int:
     """Insert rows given as {field name: value}; with `conflict_column`, rows whose value there already exists
-    are skipped (ON CONFLICT DO NOTHING), as bulk_create's ignore_conflicts does."""
+    are skipped (ON CONFLICT DO NOTHING), as bulk_create's ignore_conflicts does. Returns how many were inserted
+    (on SQLite, which serialises writers so another cannot store the same rows meanwhile: all of them)."""
     if not rows:
-        return
+        return 0
     fields = [model._meta.get_field(name) for name in rows[0]]
     now = timezone.now()
     auto_now = [field for field in model._meta.concrete_fields if getattr(field, "auto_now_add", False)]
     if connection.vendor != "postgresql":
         objects = [model(**row, **{field.name: now for field in auto_now}) for row in rows]
         model.objects.bulk_create(objects, batch_size=1000, ignore_conflicts=conflict_column is not None)
-        return
+        return len(rows)
     json_fields = {field.name for field in fields if field.get_internal_type() == "JSONField"}
     columns = [field.column for field in fields] + [field.column for field in auto_now]
     column_list = ", ".join(connection.ops.quote_name(column) for column in columns)
@@ -38,13 +39,13 @@ def rows_insert(model: type[models.Model], rows: list[dict], *, conflict_column:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 _copy(cursor, table, column_list, values)
-            return
+            return len(values)
         except psycopg.errors.UniqueViolation:
             pass
     with connection.cursor() as cursor:
         if not conflict_column:
             _copy(cursor, table, column_list, values)
-            return
+            return len(values)
         target = f"_bulk_{table}"
         cursor.execute(f"CREATE TEMP TABLE {target} ON COMMIT DROP AS SELECT {column_list} FROM {table} WITH NO DATA")
         _copy(cursor, target, column_list, values)
@@ -52,7 +53,9 @@ def rows_insert(model: type[models.Model], rows: list[dict], *, conflict_column:
             f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {target} "
             f"ON CONFLICT ({connection.ops.quote_name(conflict_column)}) DO NOTHING"
         )
+        inserted = cursor.rowcount
         cursor.execute(f"DROP TABLE {target}")
+    return inserted
 
 
 def _copy(cursor, table: str, column_list: str, values: list[list]) -> None:

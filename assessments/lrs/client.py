@@ -24,6 +24,14 @@ class LRSError(RuntimeError):
     """The LRS could not be read, after retries; the message says what it answered."""
 
 
+class MalformedPage(ValueError):
+    """A 200 whose body is not a StatementResult (cut short, garbled): retried like a transport error."""
+
+
+class DeadlineExceeded(RuntimeError):
+    """A request (connection, headers and whole body) took longer than its total deadline."""
+
+
 @dataclass
 class StatementPage:
     statements: list
@@ -33,7 +41,8 @@ class StatementPage:
 
 
 class LRSClient:
-    """Reads statements from one LRS; a 429, a 5xx, a timeout or a dropped connection is retried with backoff."""
+    """Reads statements from one LRS; a 429, a 5xx, a timeout, a dropped connection or a malformed page is retried
+    with backoff. `timeout` is each request's total deadline, body included."""
 
     def __init__(
         self,
@@ -51,6 +60,7 @@ class LRSClient:
         self.backoff_seconds = backoff_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self.retries = 0
+        self.deadline_seconds = timeout
         self._http = httpx.Client(
             auth=(key, secret),
             timeout=timeout,
@@ -83,18 +93,25 @@ class LRSClient:
     def _get(self, url: str, params: dict | None) -> StatementPage:
         last_problem = ""
         for attempt in range(1, self.max_attempts + 1):
+            retry_after = None
             try:
-                response = self._http.get(url, params=params)
-            except (httpx.TimeoutException, httpx.TransportError) as error:
+                response, body = self._fetch(url, params)
+            except (httpx.TimeoutException, httpx.TransportError, DeadlineExceeded) as error:
                 last_problem = f"{type(error).__name__}: {error}"
-                retry_after = None
             else:
                 if response.status_code == 200:
-                    return self._page(response)
-                if response.status_code not in RETRY_STATUSES:
-                    raise LRSError(f"GET {response.url} answered {response.status_code}: {response.text[:300]}")
-                last_problem = f"HTTP {response.status_code}: {response.text[:200]}"
-                retry_after = _retry_after_seconds(response)
+                    try:
+                        return self._page(response, body)
+                    except MalformedPage as error:
+                        # A page cut short or garbled on the way (a proxy, a dropped connection behind it) is read
+                        # again like a transport error: the same request answers the same statements.
+                        last_problem = str(error)
+                else:
+                    text = body[:300].decode(errors="replace")
+                    if response.status_code not in RETRY_STATUSES:
+                        raise LRSError(f"GET {response.url} answered {response.status_code}: {text}")
+                    last_problem = f"HTTP {response.status_code}: {text[:200]}"
+                    retry_after = _retry_after_seconds(response)
             if attempt == self.max_attempts:
                 break
             self.retries += 1
@@ -102,14 +119,27 @@ class LRSClient:
             time.sleep(retry_after if retry_after is not None else delay * (0.5 + random.random() / 2))
         raise LRSError(f"GET {url} failed after {self.max_attempts} attempts; last: {last_problem}")
 
-    def _page(self, response: httpx.Response) -> StatementPage:
+    def _fetch(self, url: str, params: dict | None) -> tuple[httpx.Response, bytes]:
+        """One request and its whole body within the total deadline. httpx's timeouts bound each read, not the
+        request: an LRS sending a byte now and then would keep a page coming for ever, so the body is read in
+        chunks against a clock (a chunk that never comes is still bounded by the read timeout)."""
+        deadline = time.monotonic() + self.deadline_seconds
+        chunks = []
+        with self._http.stream("GET", url, params=params) as response:
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise DeadlineExceeded(f"the page did not arrive within {self.deadline_seconds:g} s")
+        return response, b"".join(chunks)
+
+    def _page(self, response: httpx.Response, body: bytes) -> StatementPage:
         try:
-            body = orjson.loads(response.content)
-            statements, more = body["statements"], body.get("more") or ""
+            parsed = orjson.loads(body)
+            statements, more = parsed["statements"], parsed.get("more") or ""
         except (orjson.JSONDecodeError, KeyError, TypeError) as error:
-            raise LRSError(f"GET {response.url} did not return a StatementResult: {error}") from None
+            raise MalformedPage(f"GET {response.url} did not return a StatementResult: {error}") from None
         if not isinstance(statements, list) or not isinstance(more, str):
-            raise LRSError(f"GET {response.url} did not return a StatementResult")
+            raise MalformedPage(f"GET {response.url} did not return a StatementResult")
         return StatementPage(
             statements=statements,
             more=more,

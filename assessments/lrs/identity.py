@@ -63,7 +63,9 @@ def identities_resolve(actors: dict[str, tuple[str, str]]) -> dict[str, ActorIde
     the review queue. A constant number of queries, whatever the number of actors.
     """
     found = {identity.key: identity for identity in ActorIdentity.objects.filter(key__in=actors)}
-    missing = [key for key in actors if key not in found]
+    # Sorted: two syncs creating the same identities insert them in the same order, so neither waits on the other
+    # in a circle (a deadlock).
+    missing = sorted(key for key in actors if key not in found)
     if not missing:
         return found
     emails = {key[len("mbox:mailto:") :].lower(): key for key in missing if key.startswith("mbox:")}

@@ -151,7 +151,7 @@ def statements_ingest(
             if statement.statement_id in mapped.rejected
         ]
         fresh = [statement for statement in fresh if statement.statement_id not in mapped.rejected]
-    rows_insert(
+    inserted = rows_insert(
         Statement, [_statement_row(statement, connection) for statement in fresh], conflict_column="statement_id"
     )
     if voided_targets:
@@ -164,7 +164,10 @@ def statements_ingest(
     else:
         QuarantinedStatement.objects.bulk_create(rejected, batch_size=1000, ignore_conflicts=True)
 
-    result.new = len(fresh)
+    # Another writer (a second connection to the same LRS) may have stored some of them meanwhile: those count
+    # as skipped, so the runs' counters add up to what was stored.
+    result.new = inserted
+    result.skipped += len(fresh) - inserted
     result.quarantined = len(rejected)
     result.attempts_created = mapped.created
     result.voided = voided_stored + sum(1 for statement in fresh if statement.status == StatementStatus.VOIDED)

@@ -46,13 +46,21 @@ class GateGrant(models.Model):
 
 
 class GateException(models.Model):
-    """A time-boxed permission to pass a gate without a current sign-off, approved by someone else."""
+    """A time-boxed permission to pass a gate without a current sign-off, approved by someone else.
+
+    Two steps, each by the signed-in caller (`assessments.services.exceptions`): someone requests it, then a
+    different login who may approve for the person, and who is not the person, approves it. Only an approved,
+    open exception lets the person through.
+    """
 
     person = models.ForeignKey("program.Person", on_delete=models.PROTECT, related_name="gate_exceptions")
     gate = models.ForeignKey("roles.Gate", on_delete=models.PROTECT, related_name="exceptions")
     reason = models.TextField(max_length=REASON_MAX_LENGTH, validators=text_validators(REASON_MAX_LENGTH))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the request waits for approval.")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     ended_early_at = models.DateTimeField(null=True, blank=True)
@@ -72,7 +80,17 @@ class GateException(models.Model):
                 condition=~Q(approved_by=models.F("requested_by")), name="gateexception_approver_not_requester"
             ),
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="gateexception_ends_after"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True, approved_at__isnull=True)
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="gateexception_approval_complete",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.person} · {self.gate} exception until {self.ends_at:%Y-%m-%d}"
+        pending = "" if self.approved_at else " (awaiting approval)"
+        return f"{self.person} · {self.gate} exception until {self.ends_at:%Y-%m-%d}{pending}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None

@@ -1,6 +1,7 @@
 """Evidence from xAPI Learning Record Stores: connections, sync runs, stored statements, actor identities and
 the quarantine of statements the portal could not accept."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -38,15 +39,32 @@ class LRSConnection(models.Model):
     mapping_profile = models.CharField(
         max_length=32, choices=MappingProfile.choices, default=MappingProfile.READINESS_PORTAL
     )
-    since_mode = models.CharField(max_length=16, choices=SinceMode.choices, default=SinceMode.STORED)
+    since_mode = models.CharField(
+        max_length=16,
+        choices=SinceMode.choices,
+        default=SinceMode.STORED,
+        help_text=(
+            "`stored` for an LRS that follows xAPI 1.0.3 (hosted LRSs, Learning Locker, SQL LRS, Veracity); "
+            "`timestamp` for one that filters `since` on `timestamp` — Ralph does. A sync in `stored` mode checks "
+            "the LRS's answers and stops, before moving the cursor, with an error saying to switch."
+        ),
+    )
     overlap_seconds = models.PositiveIntegerField(
-        default=300, help_text="Re-read this much before the cursor on every run: `stored` values tie."
+        default=300,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "Re-read this much before the cursor on every run: `stored` values tie (whole seconds on some LRSs). "
+            "At least 1 s; the sync never uses less."
+        ),
     )
     enabled = models.BooleanField(default=True)
     cursor_stored = models.DateTimeField(
         null=True, blank=True, help_text="High-water mark on `stored`; moves only once a page is committed."
     )
     lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    lease_holder = models.CharField(
+        max_length=200, blank=True, editable=False, help_text="Who runs the sync holding the lease (task or process)."
+    )
     lease_expires_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="One sync per connection: the running sync holds a lease."
     )

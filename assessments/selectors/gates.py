@@ -86,7 +86,12 @@ def gate_check(*, person: Person, gate: Gate, now: datetime.datetime | None = No
         )
     exception = (
         GateException.objects.filter(
-            person=person, gate=gate, starts_at__lte=now, ends_at__gt=now, ended_early_at__isnull=True
+            person=person,
+            gate=gate,
+            approved_at__isnull=False,  # a request waiting for approval lets nobody through
+            starts_at__lte=now,
+            ends_at__gt=now,
+            ended_early_at__isnull=True,
         )
         .order_by("-ends_at")
         .first()

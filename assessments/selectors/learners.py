@@ -56,8 +56,8 @@ def learner_overview(*, person: Person, now: datetime.datetime | None = None) ->
         signoffs=list(signoffs_of(person=person)),
         grants=list(GateGrant.objects.filter(person=person, removed_at__isnull=True).select_related("gate__service")),
         exceptions=list(
-            GateException.objects.filter(person=person, ends_at__gt=now, ended_early_at__isnull=True).select_related(
-                "gate__service"
-            )
+            GateException.objects.filter(
+                person=person, approved_at__isnull=False, ends_at__gt=now, ended_early_at__isnull=True
+            ).select_related("gate__service")
         ),
     )

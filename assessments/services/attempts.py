@@ -5,6 +5,7 @@ LRS package's: `assessments.lrs.attempts`.)"""
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -13,8 +14,15 @@ from program.models import Person, TeamMembership
 from roles.models import StandardVersion
 
 from ..choices import EvidenceSource
+from ..constants import CLIENT_CLOCK_SKEW_SECONDS
 from ..models import Attempt, Scenario
 from .readiness import readiness_recompute_queue
+
+
+def _refuse_future(completed_at: datetime.datetime) -> None:
+    """An attempt dated ahead of the server's clock would stay "recent" evidence for as long as it is ahead."""
+    if completed_at > timezone.now() + datetime.timedelta(seconds=CLIENT_CLOCK_SKEW_SECONDS):
+        raise ValidationError({"completed_at": "An attempt cannot be completed in the future."})
 
 
 @transaction.atomic
@@ -34,6 +42,7 @@ def attempt_record(
 
     The person's readiness is recomputed after commit; a bulk caller passes `queue_recompute=False` and calls
     `readiness_recompute_queue` once with everyone it touched."""
+    _refuse_future(completed_at)
     last_number = (
         Attempt.objects.select_for_update()
         .filter(person=person, scenario=scenario)
@@ -87,6 +96,7 @@ def attempts_record_history(*, person: Person, attempts: list[dict], queue_recom
 
     rows = []
     for values in sorted(attempts, key=lambda values: values["completed_at"]):
+        _refuse_future(values["completed_at"])
         values = dict(values)
         scenario = values.pop("scenario")
         score = Decimal(str(values.pop("score"))).quantize(Decimal("0.01"))

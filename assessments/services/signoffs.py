@@ -14,12 +14,83 @@ from program.services import audit_record
 from roles.models import StandardVersion
 
 from ..choices import SignOffDecision
+from ..constants import SIGNOFF_BACKDATE_MAX_DAYS
 from ..models import Attempt, SignOff
 from .readiness import readiness_recompute_queue
 
 
+def _may_record_for(*, recorded_by: User, coach: Person) -> bool:
+    """A coach records their own decisions; an L&D admin may record one on a coach's behalf."""
+    return (coach.user_id is not None and coach.user_id == recorded_by.pk) or user_is_program_admin(recorded_by)
+
+
 @transaction.atomic
 def signoff_create(
+    *,
+    coach: Person,
+    person: Person,
+    standard_version: StandardVersion,
+    decision: SignOffDecision,
+    recorded_by: User,
+    reflection_notes: str = "",
+    evidence: list[Attempt] | None = None,
+    backdated_to: datetime.datetime | None = None,
+    backdate_reason: str = "",
+    queue_recompute: bool = True,
+) -> SignOff:
+    """Record a coach's decision against a published version; a coach signs off only their own learners.
+
+    The sign-off is dated now, and the audit entry names `recorded_by`, the signed-in caller: the coach, or an L&D
+    admin recording the coach's decision in the admin. Only an L&D admin may date it earlier (`backdated_to`, a
+    decision taken on paper or during an outage): with a reason, at most SIGNOFF_BACKDATE_MAX_DAYS back, never in
+    the future, and with an audit entry of its own.
+
+    As with `attempt_record`, a bulk caller passes `queue_recompute=False` and recomputes everyone it touched once."""
+    if not _may_record_for(recorded_by=recorded_by, coach=coach):
+        raise ValidationError(f"{recorded_by} may not record sign-offs for {coach}: coaches record their own.")
+    now = timezone.now()
+    signed_at = now
+    if backdated_to is not None:
+        if not user_is_program_admin(recorded_by):
+            raise ValidationError({"backdated_to": "Only an L&D admin may date a sign-off earlier than now."})
+        if not backdate_reason.strip():
+            raise ValidationError({"backdate_reason": "A back-dated sign-off needs the reason it is recorded late."})
+        if backdated_to > now:
+            raise ValidationError({"backdated_to": "A sign-off cannot be dated in the future."})
+        if backdated_to < now - datetime.timedelta(days=SIGNOFF_BACKDATE_MAX_DAYS):
+            raise ValidationError(
+                {"backdated_to": f"A sign-off may be dated at most {SIGNOFF_BACKDATE_MAX_DAYS} days back."}
+            )
+        signed_at = backdated_to
+    signoff = _signoff_write(
+        coach=coach,
+        person=person,
+        standard_version=standard_version,
+        decision=decision,
+        signed_at=signed_at,
+        reflection_notes=reflection_notes,
+        evidence=evidence,
+        actor=recorded_by,
+    )
+    if backdated_to is not None:
+        audit_record(
+            action=AuditAction.BACKDATED,
+            object_type="signoff",
+            object_id=signoff.pk,
+            summary=f"{recorded_by} dated the sign-off of {person} {signed_at:%Y-%m-%d %H:%M}, "
+            f"recorded {now:%Y-%m-%d %H:%M}",
+            actor=recorded_by,
+            subject_person=person,
+            reason=backdate_reason.strip(),
+            evidence={"signed_at": signed_at.isoformat(), "recorded_at": now.isoformat()},
+        )
+    if queue_recompute:
+        readiness_recompute_queue([person.pk])
+    return signoff
+
+
+@transaction.atomic
+def signoff_record_history(
     *,
     coach: Person,
     person: Person,
@@ -30,9 +101,39 @@ def signoff_create(
     evidence: list[Attempt] | None = None,
     queue_recompute: bool = True,
 ) -> SignOff:
-    """Record a coach's decision against a published version; a coach signs off only their own learners.
+    """Load a past sign-off (the demo org, a migration from an earlier system), dated when it was made.
 
-    As with `attempt_record`, a bulk caller passes `queue_recompute=False` and recomputes everyone it touched once."""
+    Not reachable from the API, the admin or any page: people record sign-offs through `signoff_create`, dated
+    now. The audit entry has no actor and says it was loaded from history; a date in the future is refused."""
+    if signed_at > timezone.now():
+        raise ValidationError({"signed_at": "A sign-off cannot be dated in the future."})
+    signoff = _signoff_write(
+        coach=coach,
+        person=person,
+        standard_version=standard_version,
+        decision=decision,
+        signed_at=signed_at,
+        reflection_notes=reflection_notes,
+        evidence=evidence,
+        actor=None,
+    )
+    if queue_recompute:
+        readiness_recompute_queue([person.pk])
+    return signoff
+
+
+def _signoff_write(
+    *,
+    coach: Person,
+    person: Person,
+    standard_version: StandardVersion,
+    decision: SignOffDecision,
+    signed_at: datetime.datetime,
+    reflection_notes: str,
+    evidence: list[Attempt] | None,
+    actor: User | None,
+) -> SignOff:
+    """The rules every sign-off obeys, the row and its audit entry (`actor` None: loaded from history)."""
     if coach.pk == person.pk:
         raise ValidationError("A coach cannot sign off themselves.")
     if person.coach_id != coach.pk:
@@ -57,18 +158,23 @@ def signoff_create(
     signoff.save()
     if evidence:
         signoff.evidence_reviewed.set(evidence)
+    decided = signoff.get_decision_display().lower()
+    recorder = "" if actor is None or actor.pk == coach.user_id else f" (recorded by {actor})"
     audit_record(
         action=AuditAction.SIGNED_OFF,
         object_type="signoff",
         object_id=signoff.pk,
-        summary=f"{coach} signed off {person} as {signoff.get_decision_display().lower()} on {standard_version}",
-        actor=coach.user,
+        summary=f"{coach} signed off {person} as {decided} on {standard_version}{recorder}",
+        actor=actor,
         subject_person=person,
         reason=reflection_notes,
-        evidence={"attempts": sorted(attempt.pk for attempt in evidence or [])},
+        evidence={
+            "attempts": sorted(attempt.pk for attempt in evidence or []),
+            "coach": coach.pk,
+            "signed_at": signed_at.isoformat(),
+            **({"loaded_from_history": True} if actor is None else {}),
+        },
     )
-    if queue_recompute:
-        readiness_recompute_queue([person.pk])
     return signoff
 
 

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from content.choices import RefreshStatus
 from content.models import ContentItem, ContentVersion, RefreshTicket
 from program.api.model_serializer import ModelSerializer
 from program.api.serializers import VisiblePersonField
@@ -43,6 +44,12 @@ class RefreshTicketSerializer(ModelSerializer):
             "created_at",
             "closed_at",
         ]
+
+
+class RefreshTicketStatusSerializer(serializers.Serializer):
+    """Input of `content.services.refresh_ticket_set_status`: done and won't-do close the ticket (now)."""
+
+    status = serializers.ChoiceField(choices=RefreshStatus.choices)
 
 
 class RefreshTicketOpenSerializer(ModelSerializer):

@@ -1,4 +1,4 @@
-"""API of content items (retire), their versions (release) and refresh tickets (open)."""
+"""API of content items (retire), their versions (release) and refresh tickets (open, move along or close)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -6,7 +6,12 @@ from rest_framework.response import Response
 
 from content.filtersets import ContentItemFilterSet, ContentVersionFilterSet, RefreshTicketFilterSet
 from content.models import ContentItem, ContentVersion, RefreshTicket
-from content.services import content_item_retire, content_version_release, refresh_ticket_open
+from content.services import (
+    content_item_retire,
+    content_version_release,
+    refresh_ticket_open,
+    refresh_ticket_set_status,
+)
 from program.api.viewsets import ReadOnlyApiViewSet, ServiceCreateMixin
 from program.api.visibility import Visibility
 
@@ -16,6 +21,7 @@ from .serializers import (
     ContentVersionSerializer,
     RefreshTicketOpenSerializer,
     RefreshTicketSerializer,
+    RefreshTicketStatusSerializer,
 )
 
 
@@ -59,3 +65,13 @@ class RefreshTicketViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
     scope_family = "content"
     create_serializer_class = RefreshTicketOpenSerializer
     create_service = refresh_ticket_open
+
+    @extend_schema(request=RefreshTicketStatusSerializer, responses={200: RefreshTicketSerializer})
+    @action(detail=True, methods=["post"], url_path="set-status")
+    def set_status(self, request, pk=None):
+        """Move the ticket along through `refresh_ticket_set_status`: done or won't-do close it now (`closed_at`),
+        reopening clears that; audited with the caller."""
+        serializer = RefreshTicketStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ticket = refresh_ticket_set_status(ticket=self.get_object(), actor=request.user, **serializer.validated_data)
+        return Response(self.serializer_class(self.get_queryset().get(pk=ticket.pk)).data)

@@ -17,8 +17,24 @@ from rest_framework import fields, relations, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
+from program.validators import JsonShape, ShapedJSONField
+
+
+class ShapedJSONSerializerField(serializers.JSONField):
+    """The API's field of a `ShapedJSONField`: DRF's JSONField (the shape runs as the model field's validator),
+    whose declared shape the OpenAPI schema shows (program/api/schema.py)."""
+
+    @property
+    def shape(self) -> JsonShape | None:
+        return next((validator for validator in self.validators if isinstance(validator, JsonShape)), None)
+
 
 class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        ShapedJSONField: ShapedJSONSerializerField,
+    }
+
     def get_fields(self):
         # DRF works the fields out of the model (field mapping, validators) for every serializer it makes;
         # they depend on the class alone, so that is done once and each serializer gets a copy.

@@ -37,8 +37,11 @@ class LimitedJSONParser(JSONParser):
         problem = json_problem(data, max_depth=JSON_MAX_DEPTH + 1)  # +1: the body itself is a level
         if problem is None:
             return data
-        field, _, message = problem.partition(": ")
+        where, _, message = problem.partition(": ")
+        field = where.split(".")[0].split("[")[0] if isinstance(data, dict) and where != "value" else ""
         if "deeper than" in message:
-            raise exceptions.ParseError(f"JSON body nested deeper than {JSON_MAX_DEPTH} levels (at {field}).")
-        top_level = field.split(".")[0].split("[")[0] if isinstance(data, dict) and field != "value" else ""
-        raise exceptions.ValidationError({top_level or "non_field_errors": [f"{field}: {message}"]})
+            message = f"nested deeper than {JSON_MAX_DEPTH} levels."
+            if not field:
+                raise exceptions.ParseError(f"JSON body {message}")
+            raise exceptions.ValidationError({field: [f"Value {message}"]})
+        raise exceptions.ValidationError({field or "non_field_errors": [f"{where}: {message}"]})

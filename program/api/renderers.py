@@ -1,13 +1,13 @@
 """Renderers: JSON through orjson, and CSV as a negotiable format, so `Accept: text/csv` reaches the export
 views (and their errors render)."""
 
-import csv
 import io
 
 import orjson
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils import encoders
 
+from program.csv_cells import csv_writer
 from program.validators import storable_text
 
 
@@ -20,7 +20,7 @@ class CsvRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv_writer(buffer)
         writer.writerow(["field", "message"])
         for field, messages in (data or {}).items():
             for message in messages if isinstance(messages, list) else [messages]:

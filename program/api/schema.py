@@ -1,10 +1,12 @@
 """OpenAPI generation: the house AutoSchema documents the errors every endpoint can give."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+
+from program.validators import JsonObject, ObjectList, StringList
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -56,3 +58,27 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         definition = build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Bearer")
         definition["description"] = "An API token `rp_<prefix>_<secret>`, created with `manage.py api_token create`."
         return definition
+
+
+class ShapedJSONFieldSchema(OpenApiSerializerFieldExtension):
+    """A JSON column's declared shape (program/validators.py) in the schema, so clients and fuzzers see it."""
+
+    target_class = "program.api.model_serializer.ShapedJSONSerializerField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        shape = self.target.shape
+        if isinstance(shape, StringList):
+            return {
+                "type": "array",
+                "items": {"type": "string", "maxLength": shape.max_length},
+                "maxItems": shape.max_items,
+            }
+        if isinstance(shape, ObjectList):
+            return {
+                "type": "array",
+                "items": {"type": "object", "additionalProperties": {}},
+                "maxItems": shape.max_items,
+            }
+        if isinstance(shape, JsonObject):
+            return {"type": "object", "additionalProperties": {}}
+        return {}

@@ -1,5 +1,7 @@
 """Serializers of the org: what the API shows of people, teams, services, regions, shifts and the audit trail."""
 
+from collections.abc import Mapping
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,6 +17,20 @@ class VisiblePersonField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return people_visible_to(self.context["request"].user)
+
+
+class RefusesServerDecidedFields:
+    """For input serializers: fields the server decides (who did it, when) are refused with a 400 naming each one,
+    rather than silently ignored, so no client believes it chose them. `server_decided = {field: why}`."""
+
+    server_decided: dict[str, str] = {}
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            sent = {name: [why] for name, why in self.server_decided.items() if name in data}
+            if sent:
+                raise serializers.ValidationError(sent)
+        return super().to_internal_value(data)
 
 
 class RegionSerializer(ModelSerializer):

@@ -11,7 +11,6 @@ Writes never save a serializer: `ServiceCreateMixin` validates the input with `c
 and calls `create_service`, the same service the admin uses.
 """
 
-import csv
 from collections.abc import Callable, Iterator
 
 from django.http import StreamingHttpResponse
@@ -21,6 +20,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from program.csv_cells import csv_writer
 
 from .renderers import CsvRenderer, FastJsonRenderer
 from .visibility import Visibility
@@ -38,6 +39,13 @@ class ReadOnlyApiViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return self.visibility.apply(self.request.user, super().get_queryset())
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("POST", "PUT", "PATCH"):
+            # Parse every write's body, even an action's that reads none, so the parser's limits (size, depth,
+            # storable text) hold on every writable endpoint alike.
+            request.data  # noqa: B018
 
 
 class ServiceCreateMixin(mixins.CreateModelMixin):
@@ -101,7 +109,7 @@ class CsvExportMixin:
     def export(self, request, *args, **kwargs):
         """Every row the list would return (same filters, same visibility), as a streamed CSV file."""
         queryset = self.filter_queryset(self.get_queryset()).order_by("pk")
-        writer = csv.writer(_Echo())
+        writer = csv_writer(_Echo())
         response = StreamingHttpResponse(
             (writer.writerow(row) for row in self.export_rows(queryset)), content_type="text/csv; charset=utf-8"
         )

@@ -54,7 +54,11 @@ def client_for(user: User | None) -> APIClient:
 
 def token_client(user: User, scopes: list[str]) -> APIClient:
     _token, plain = api_token_create(
-        owner=user, name=f"test {len(scopes)} scopes {secrets.token_hex(3)}", scopes=scopes, expires_in_days=1
+        owner=user,
+        created_by=user,
+        name=f"test {len(scopes)} scopes {secrets.token_hex(3)}",
+        scopes=scopes,
+        expires_in_days=1,
     )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {plain}")

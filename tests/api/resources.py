@@ -283,6 +283,9 @@ ACTION_TESTS = {
     "content-api:contentitem-retire": "tests.api.test_writes.test_retire_content_item",
     "content-api:contentversion-list POST": "tests.api.test_writes.test_content_version_release",
     "content-api:refreshticket-list POST": "tests.api.test_writes.test_refresh_ticket_open",
+    "content-api:refreshticket-set-status": (
+        "tests.api.test_writes.test_refresh_ticket_set_status_closes_it_through_the_service"
+    ),
     "assessments-api:attempt-list POST": "tests.api.test_writes.test_attempt_record_numbers_and_decides_pass",
     "assessments-api:attempt-export": "tests.api.test_exports.test_attempt_export_is_filtered_csv",
     "assessments-api:signoff-list POST": "tests.api.test_writes.test_signoff_by_own_coach",
@@ -290,7 +293,10 @@ ACTION_TESTS = {
     "assessments-api:signoff-revoke": "tests.api.test_readiness_and_gates.test_signoff_revoke_by_the_coach_closes_it",
     "assessments-api:personreadiness-export": "tests.api.test_readiness_and_gates.test_readiness_export_is_filtered",
     "assessments-api:gateexception-list POST": (
-        "tests.api.test_readiness_and_gates.test_gate_exception_create_with_the_caller_as_approver"
+        "tests.api.test_readiness_and_gates.test_gate_exception_requested_by_the_caller_and_approved_by_another"
+    ),
+    "assessments-api:gateexception-approve": (
+        "tests.api.test_readiness_and_gates.test_gate_exception_requested_by_the_caller_and_approved_by_another"
     ),
     "assessments-api:gateexception-end": "tests.api.test_readiness_and_gates.test_gate_exception_end_early",
     "assessments-api:quarantinedstatement-reprocess": "tests.api.test_lrs.test_reprocess_accepts_once_fixed",

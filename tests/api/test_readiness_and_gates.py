@@ -100,6 +100,10 @@ def test_gate_grant_and_exception_filters(org, admin_api):
     assert ids(admin_api.get(url, {"active": "false"})) == {ended.pk, future.pk}
     assert ids(admin_api.get(url, {"service": on_call.service_id})) == {open_now.pk}
     assert ids(admin_api.get(url, {"starts_at_after": at(1)})) == {future.pk}
+    waiting = GateExceptionFactory(person=org.learner, gate=on_call, approved_by=None, approved_at=None)
+    assert ids(admin_api.get(url, {"approved": "false"})) == {waiting.pk}
+    assert ids(admin_api.get(url, {"approved": "true"})) == {open_now.pk, ended.pk, future.pk}
+    assert ids(admin_api.get(url, {"active": "true"})) == {open_now.pk}, "a waiting request is not active"
 
 
 def test_signoff_revoke_by_the_coach_closes_it(
@@ -136,60 +140,85 @@ def test_signoff_revoke_by_the_coach_closes_it(
     assert again.status_code == 400 and "already revoked" in str(again.json())
 
 
-def test_gate_exception_create_with_the_caller_as_approver(org, admin_api, ld_admin_user, learner_user, manager_user):
+def test_gate_exception_requested_by_the_caller_and_approved_by_another(
+    org, admin_api, ld_admin_user, learner_user, manager_user
+):
     gate = GateFactory(kind=GateKind.ON_CALL)
     url = reverse("assessments-api:gateexception-list")
     payload = {
         "person": org.learner.pk,
         "gate": gate.pk,
         "reason": "Holiday cover; the renewal drill is booked.",
-        "requested_by": learner_user.username,
         "starts_at": at(-1 / 24),
         "ends_at": at(7),
     }
-    own_request = admin_api.post(url, payload | {"requested_by": ld_admin_user.username}, format="json")
-    assert own_request.status_code == 400 and "cannot be the person who requested" in str(own_request.json())
-    too_long = admin_api.post(url, payload | {"ends_at": at(45)}, format="json")
+    manager = client_for(manager_user)
+    # Who asked and who approved are the server's facts: naming them is refused, with the field named.
+    for field, value in (("requested_by", learner_user.username), ("approved_by", ld_admin_user.username)):
+        named = manager.post(url, payload | {field: value}, format="json")
+        assert named.status_code == 400 and field in named.json(), named.content
+    too_long = manager.post(url, payload | {"ends_at": at(45)}, format="json")
     assert too_long.status_code == 400 and "at most 30 days" in str(too_long.json())
-    unknown = admin_api.post(url, payload | {"requested_by": "nobody-here"}, format="json")
-    assert unknown.status_code == 400 and "requested_by" in unknown.json()
     assert client_for(learner_user).post(url, payload, format="json").status_code == 403
     assert token_client(ld_admin_user, ["gates:read"]).post(url, payload, format="json").status_code == 403
     assert not GateException.objects.exists()
 
-    response = admin_api.post(url, payload, format="json")
+    response = manager.post(url, payload, format="json")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["approved_by"], body["requested_by"]) == (ld_admin_user.username, learner_user.username)
-    assert AuditEntry.objects.get(action=AuditAction.EXCEPTION_GRANTED).subject_person == org.learner
-    check = token_client(ld_admin_user, ["gates:read"]).get(
-        "/api/gates/check", {"person": org.learner.email, "gate": "on-call"}
-    )
-    assert (check.json()["allowed"], check.json()["basis"]) == (True, "exception")
+    assert (body["requested_by"], body["approved_by"], body["approved_at"]) == (manager_user.username, None, None)
+    checker = token_client(ld_admin_user, ["gates:read"])
+    gate_check = {"person": org.learner.email, "gate": "on-call"}
+    assert checker.get("/api/gates/check", gate_check).json()["allowed"] is False, "waiting for approval"
+
+    approve_url = reverse("assessments-api:gateexception-approve", args=[body["id"]])
+    own = manager.post(approve_url)
+    assert own.status_code == 400 and "cannot be the person who requested" in str(own.json())
+    assert client_for(learner_user).post(approve_url).status_code == 403
+    approved = admin_api.post(approve_url)
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["approved_by"] == ld_admin_user.username
+    assert AuditEntry.objects.get(action=AuditAction.EXCEPTION_GRANTED).actor == ld_admin_user
+    assert AuditEntry.objects.get(action=AuditAction.EXCEPTION_REQUESTED).actor == manager_user
+    answer = checker.get("/api/gates/check", gate_check).json()
+    assert (answer["allowed"], answer["basis"]) == (True, "exception")
 
 
-def test_a_manager_grants_and_ends_exceptions_for_their_team_only(org, manager_user, learner_user):
+def test_a_manager_does_not_approve_an_exception_for_themselves(org, manager_user, ld_admin_user):
+    """The manager sits on the team they manage: someone else asks for them, and still they may not approve."""
+    gate = GateFactory(kind=GateKind.DEPLOY)
+    payload = {
+        "person": org.manager.pk,
+        "gate": gate.pk,
+        "reason": "Hotfix",
+        "starts_at": at(-1 / 24),
+        "ends_at": at(1),
+    }
+    requested = client_for(ld_admin_user).post(reverse("assessments-api:gateexception-list"), payload, format="json")
+    assert requested.status_code == 201, requested.content
+    approve_url = reverse("assessments-api:gateexception-approve", args=[requested.json()["id"]])
+    refused = client_for(manager_user).post(approve_url)
+    assert refused.status_code == 400 and "for themselves" in str(refused.json())
+    assert GateException.objects.get().approved_at is None
+
+
+def test_a_manager_grants_and_ends_exceptions_for_their_team_only(org, manager_user):
     gate = GateFactory(kind=GateKind.DEPLOY)
     url = reverse("assessments-api:gateexception-list")
-    payload = {
-        "gate": gate.pk,
-        "reason": "Release freeze cover.",
-        "requested_by": learner_user.username,
-        "starts_at": at(-1 / 24),
-        "ends_at": at(3),
-    }
+    payload = {"gate": gate.pk, "reason": "Release freeze cover.", "starts_at": at(-1 / 24), "ends_at": at(3)}
     manager = client_for(manager_user)
     foreign = manager.post(url, payload | {"person": org.stranger.pk}, format="json")
     assert foreign.status_code == 400 and "person" in foreign.json()  # another team's person: not even visible
 
-    granted = manager.post(url, payload | {"person": org.learner.pk}, format="json")
-    assert granted.status_code == 201, granted.content
+    requested = GateExceptionFactory(person=org.learner, gate=gate, approved_by=None, approved_at=None)
+    granted = manager.post(reverse("assessments-api:gateexception-approve", args=[requested.pk]))
+    assert granted.status_code == 200, granted.content
     assert granted.json()["approved_by"] == manager_user.username
 
     foreign_exception = GateExceptionFactory(person=org.stranger)
     end_url = "assessments-api:gateexception-end"
     assert manager.post(reverse(end_url, args=[foreign_exception.pk]), {"reason": "x"}).status_code == 404
-    ended = manager.post(reverse(end_url, args=[granted.json()["id"]]), {"reason": "Freeze lifted"}, format="json")
+    ended = manager.post(reverse(end_url, args=[requested.pk]), {"reason": "Freeze lifted"}, format="json")
     assert ended.status_code == 200, ended.content
     assert ended.json()["end_reason"] == "Freeze lifted"
     assert AuditEntry.objects.filter(action=AuditAction.EXCEPTION_ENDED, actor=manager_user).exists()

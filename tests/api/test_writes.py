@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Attempt, SignOff
 from content.choices import ContentStatus
@@ -103,6 +104,23 @@ def test_refresh_ticket_open(org, admin_api):
     assert response.json()["owner"] == org.coach.pk  # the item's owner, by the service's rule
 
 
+def test_refresh_ticket_set_status_closes_it_through_the_service(org, admin_api, coach_user):
+    from content.models import RefreshTicket
+    from program.models import AuditEntry
+    from tests.content.factories import RefreshTicketFactory
+
+    ticket = RefreshTicketFactory(owner=org.coach)
+    url = reverse("content-api:refreshticket-set-status", args=[ticket.pk])
+    response = admin_api.post(url, {"status": "done"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "done" and response.json()["closed_at"] is not None
+    assert AuditEntry.objects.filter(object_type="refresh-ticket", object_id=str(ticket.pk)).exists()
+    assert admin_api.post(url, {"status": "finished"}, format="json").status_code == 400
+    # The owner may see the ticket but not close it (no change permission); closed_at is never accepted as input.
+    assert client_for(coach_user).post(url, {"status": "open"}, format="json").status_code == 403
+    assert RefreshTicket.objects.get(pk=ticket.pk).status == "done"
+
+
 def test_attempt_record_numbers_and_decides_pass(org, admin_api, coach_user):
     scenario = ScenarioFactory(pass_mark=80)
     url = reverse("assessments-api:attempt-list")
@@ -113,6 +131,8 @@ def test_attempt_record_numbers_and_decides_pass(org, admin_api, coach_user):
     assert (first.json()["attempt_number"], first.json()["passed"]) == (1, False)
     assert (second.json()["attempt_number"], second.json()["passed"]) == (2, True)
     assert second.json()["team"] == org.team_a.pk
+    ahead = admin_api.post(url, payload | {"completed_at": "2036-03-01T10:00Z"}, format="json")
+    assert ahead.status_code == 400 and "completed_at" in ahead.json(), "evidence is never dated in the future"
     out_of_range = admin_api.post(url, payload | {"score": "101"}, format="json")
     assert out_of_range.status_code == 400 and "score" in out_of_range.json()
     # Coaches may not record evidence (no add permission), whatever person they name.
@@ -128,14 +148,22 @@ def test_signoff_by_own_coach(org, coach_user, ld_admin_user, learner_user):
         "person": org.learner.pk,
         "standard_version": version.pk,
         "decision": "ready",
-        "signed_at": "2026-03-02T09:00:00Z",
         "evidence": [attempt.pk],
     }
+    before = timezone.now()
     response = token_client(coach_user, ["evidence:write", "evidence:read"]).post(url, payload, format="json")
     assert response.status_code == 201, response.content
     signoff = SignOff.objects.get(pk=response.json()["id"])
     assert signoff.coach == org.coach and list(signoff.evidence_reviewed.all()) == [attempt]
+    assert before <= signoff.signed_at <= timezone.now(), "dated by the server"
     assert signoff.expires_at is not None
+    assert AuditEntry.objects.get(object_type="signoff", object_id=str(signoff.pk)).actor == coach_user
+    # The date (ten years ahead, or back to 2001) and the coach are the server's facts: naming them is a 400.
+    for field, value in (("signed_at", "2036-03-02T09:00:00Z"), ("signed_at", "2001-01-01T00:00:00Z")):
+        dated = client_for(coach_user).post(url, payload | {field: value}, format="json")
+        assert dated.status_code == 400 and field in dated.json(), dated.content
+    named = client_for(coach_user).post(url, payload | {"coach": org.other_coach.pk}, format="json")
+    assert named.status_code == 400 and "coach" in named.json()
     # Another coach's learner is not even a valid id for this coach (IDOR), so nothing is written.
     foreign = client_for(coach_user).post(url, payload | {"person": org.stranger.pk}, format="json")
     assert foreign.status_code == 400 and "person" in foreign.json()

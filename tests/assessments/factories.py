@@ -94,6 +94,7 @@ class GateExceptionFactory(DjangoModelFactory):
     reason = "Covering the holiday rota"
     requested_by = factory.SubFactory(UserFactory)
     approved_by = factory.SubFactory(UserFactory)
+    approved_at = factory.LazyFunction(timezone.now)
     starts_at = factory.LazyFunction(timezone.now)
     ends_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
 

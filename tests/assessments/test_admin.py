@@ -1,9 +1,15 @@
 """The assessments admin: attempts and sign-offs are recorded through the services and never edited or deleted."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
+from assessments.constants import SIGNOFF_BACKDATE_MAX_DAYS
 from assessments.models import Attempt, Scenario, SignOff
+from program.choices import AuditAction
+from program.models import AuditEntry
 from tests.admin_support import (
     admin_url,
     post_admin_form,
@@ -78,6 +84,60 @@ def test_signoff_added_in_admin_goes_through_the_service(admin_client):
     signoff = SignOff.objects.get(person=person)
     assert signoff.expires_at is not None
     assert list(signoff.evidence_reviewed.all()) == [attempt]
+
+
+def signoff_form(person, coach, **extra):
+    return {
+        "person": person.pk,
+        "coach": coach.pk,
+        "standard_version": StandardVersionFactory(published=True).pk,
+        "decision": "ready",
+        "reflection_notes": "Observed on the paper form.",
+    } | extra
+
+
+def test_signoff_recorded_by_an_admin_is_dated_now_and_audited_with_the_admin(admin_client, ld_admin_user):
+    coach = PersonFactory(user=User.objects.create_user("real-coach"))
+    person = PersonFactory(coach=coach)
+    before = timezone.now()
+    response = post_admin_form(admin_client, admin_url(SignOff, "add"), signoff_form(person, coach))
+    assert response.status_code == 302
+    signoff = SignOff.objects.get(person=person)
+    assert before <= signoff.signed_at <= timezone.now()
+    entry = AuditEntry.objects.get(object_type="signoff", object_id=str(signoff.pk))
+    assert entry.actor == ld_admin_user, "the login that recorded it, not the coach it was recorded for"
+    assert "recorded by" in entry.summary
+    assert not AuditEntry.objects.filter(action=AuditAction.BACKDATED).exists()
+
+
+def test_a_backdated_signoff_needs_a_reason_a_bound_and_gets_its_own_audit_entry(admin_client, ld_admin_user):
+    coach = PersonFactory()
+    person = PersonFactory(coach=coach)
+    add = admin_url(SignOff, "add")
+
+    def backdate(days: float, reason: str):
+        when = timezone.localtime() - datetime.timedelta(days=days)
+        fields = {"backdated_to_0": when.date().isoformat(), "backdated_to_1": when.strftime("%H:%M:%S")}
+        return post_admin_form(admin_client, add, signoff_form(person, coach, backdate_reason=reason, **fields))
+
+    no_reason = backdate(3, "")
+    assert no_reason.status_code == 200 and not SignOff.objects.exists()
+    too_old = backdate(SIGNOFF_BACKDATE_MAX_DAYS + 1, "Paper form found in a drawer")
+    assert too_old.status_code == 200 and "days back" in too_old.content.decode()
+    future = backdate(-2, "Tomorrow's drill")
+    assert future.status_code == 200 and "future" in future.content.decode()
+    assert not SignOff.objects.exists()
+
+    accepted = backdate(3, "Signed on paper during the portal outage")
+    assert accepted.status_code == 302
+    signoff = SignOff.objects.get()
+    assert timezone.now() - signoff.signed_at > datetime.timedelta(days=2)
+    entry = AuditEntry.objects.get(action=AuditAction.BACKDATED)
+    assert (entry.actor, entry.object_id, entry.reason) == (
+        ld_admin_user,
+        str(signoff.pk),
+        "Signed on paper during the portal outage",
+    )
 
 
 def test_signoff_by_someone_who_is_not_the_coach_is_a_form_error(admin_client):

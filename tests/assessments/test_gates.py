@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments.models import GateException, GateGrant
-from assessments.services.exceptions import gate_exception_create, gate_exception_end
+from assessments.selectors.gates import gate_check
+from assessments.services.exceptions import gate_exception_approve, gate_exception_end, gate_exception_request
 from assessments.services.signoffs import signoff_create, signoff_revoke
 from program.choices import AuditAction
 from program.models import AuditEntry
@@ -34,7 +35,7 @@ def test_signing_off_grants_every_gate_of_the_standard_with_an_audit_entry(djang
             person=learner,
             standard_version=program.version,
             decision="ready",
-            signed_at=timezone.now(),
+            recorded_by=coach.user,
             reflection_notes="Rolled back cleanly under pressure.",
             evidence=attempts,
         )
@@ -97,40 +98,95 @@ def test_expiry_removes_the_gates():
     assert "expired" in GateGrant.objects.filter(person=learner).first().removal_reason
 
 
-def exception_kwargs(program, person, **overrides):
+def request_kwargs(program, person, **overrides):
     now = timezone.now()
     kwargs = {
         "person": person,
         "gate": program.gates[GateKind.ON_CALL],
         "reason": "Covering the holiday rota; drill booked for next week",
         "requested_by": UserFactory(username="requester"),
-        "approved_by": UserFactory(username="approver"),
         "starts_at": now - datetime.timedelta(hours=1),
         "ends_at": now + datetime.timedelta(days=7),
     }
     return kwargs | overrides
 
 
-def test_an_exception_needs_a_reason_a_distinct_approver_an_end_and_a_short_time_box():
+def granted_exception(program, person, *, approved_by, **overrides):
+    """Requested (by `requested_by`) and approved (by `approved_by`): two steps, two logins."""
+    return gate_exception_approve(
+        exception=gate_exception_request(**request_kwargs(program, person, **overrides)), approved_by=approved_by
+    )
+
+
+def test_a_request_needs_a_reason_an_end_and_a_short_time_box():
+    program = program_setup(criteria=1)
+    learner = program.learner()
+    base = request_kwargs(program, learner)
+    with pytest.raises(ValidationError, match="needs a reason"):
+        gate_exception_request(**base | {"reason": ""})
+    with pytest.raises(ValidationError, match="end after it starts"):
+        gate_exception_request(**base | {"ends_at": base["starts_at"]})
+    with pytest.raises(ValidationError, match="at most 30 days"):
+        gate_exception_request(**base | {"ends_at": base["starts_at"] + datetime.timedelta(days=31)})
+    assert GateException.objects.count() == 0
+
+
+def test_a_request_lets_nobody_through_until_another_login_approves_it():
     program = program_setup(criteria=1)
     manager = person_with_login("manager-e")
     learner = program.learner(manager=manager)
-    base = exception_kwargs(program, learner, approved_by=manager.user)
-    with pytest.raises(ValidationError, match="needs a reason"):
-        gate_exception_create(**base | {"reason": ""})
-    with pytest.raises(ValidationError, match="cannot be the person who requested"):
-        gate_exception_create(**base | {"requested_by": manager.user})
-    with pytest.raises(ValidationError, match="end after it starts"):
-        gate_exception_create(**base | {"ends_at": base["starts_at"]})
-    with pytest.raises(ValidationError, match="at most 30 days"):
-        gate_exception_create(**base | {"ends_at": base["starts_at"] + datetime.timedelta(days=31)})
+    gate = program.gates[GateKind.ON_CALL]
+    requested = gate_exception_request(**request_kwargs(program, learner))
+    assert requested.approved_at is None
+    assert gate_check(person=learner, gate=gate).allowed is False
+    asked = AuditEntry.objects.get(action=AuditAction.EXCEPTION_REQUESTED)
+    assert (asked.actor.username, asked.subject_person) == ("requester", learner)
     with pytest.raises(ValidationError, match="may not approve"):
-        gate_exception_create(**base | {"approved_by": person_with_login("peer").user})
-    assert GateException.objects.count() == 0
-    exception = gate_exception_create(**base)
+        gate_exception_approve(exception=requested, approved_by=person_with_login("peer").user)
+    with pytest.raises(ValidationError, match="cannot be the person who requested"):
+        gate_exception_approve(exception=requested, approved_by=requested.requested_by)
+    approved = gate_exception_approve(exception=requested, approved_by=manager.user)
+    assert (approved.approved_by, approved.approved_at is not None) == (manager.user, True)
+    assert gate_check(person=learner, gate=gate).allowed is True
     entry = AuditEntry.objects.get(action=AuditAction.EXCEPTION_GRANTED)
-    assert (entry.actor, entry.subject_person, entry.object_id) == (manager.user, learner, str(exception.pk))
+    assert (entry.actor, entry.subject_person, entry.object_id) == (manager.user, learner, str(approved.pk))
     assert entry.evidence["requested_by"] == "requester"
+    with pytest.raises(ValidationError, match="already approved"):
+        gate_exception_approve(exception=approved, approved_by=UserFactory(username="root", is_superuser=True))
+
+
+def test_nobody_approves_an_exception_for_themselves():
+    """A manager sits on the team they manage: they may not approve (nor end) their own way through a gate, and
+    neither may an L&D admin or a superuser for themselves."""
+    program = program_setup(criteria=1)
+    manager = person_with_login("manager-s")
+    team = TeamFactory(manager=manager)
+    manager.team = team
+    manager.role = program.standard.role
+    manager.save()
+    requested = gate_exception_request(**request_kwargs(program, manager))
+    with pytest.raises(ValidationError, match="for themselves"):
+        gate_exception_approve(exception=requested, approved_by=manager.user)
+    manager.user.is_superuser = True
+    manager.user.save()
+    with pytest.raises(ValidationError, match="for themselves"):
+        gate_exception_approve(exception=requested, approved_by=manager.user)
+    assert gate_check(person=manager, gate=program.gates[GateKind.ON_CALL]).allowed is False
+    assert not AuditEntry.objects.filter(action=AuditAction.EXCEPTION_GRANTED).exists()
+
+
+def test_the_requester_may_withdraw_a_waiting_request():
+    program = program_setup(criteria=1)
+    learner = program.learner()
+    requested = gate_exception_request(**request_kwargs(program, learner))
+    stranger = UserFactory(username="stranger")
+    with pytest.raises(ValidationError, match="may not end"):
+        gate_exception_end(exception=requested, actor=stranger, reason="not mine")
+    gate_exception_end(exception=requested, actor=requested.requested_by, reason="Not needed after all")
+    requested.refresh_from_db()
+    assert requested.ended_early_at is not None
+    with pytest.raises(ValidationError, match="already ended"):
+        gate_exception_approve(exception=requested, approved_by=UserFactory(username="root", is_superuser=True))
 
 
 def test_a_manager_of_a_parent_team_may_approve_and_an_exception_can_end_early():
@@ -138,7 +194,7 @@ def test_a_manager_of_a_parent_team_may_approve_and_an_exception_can_end_early()
     director = person_with_login("director")
     parent = TeamFactory(manager=director)
     learner = program.learner(team=TeamFactory(parent=parent))
-    exception = gate_exception_create(**exception_kwargs(program, learner, approved_by=director.user))
+    exception = granted_exception(program, learner, approved_by=director.user)
     with pytest.raises(ValidationError, match="needs a reason"):
         gate_exception_end(exception=exception, actor=director.user, reason="")
     gate_exception_end(exception=exception, actor=director.user, reason="Signed off after all")
@@ -155,7 +211,7 @@ def test_an_exception_reaching_its_end_date_is_audited_once_by_the_daily_run():
     program = program_setup(criteria=1)
     manager = person_with_login("manager-l")
     learner = program.learner(manager=manager)
-    exception = gate_exception_create(**exception_kwargs(program, learner, approved_by=manager.user))
+    exception = granted_exception(program, learner, approved_by=manager.user)
     assert signoffs_expire_and_remind()["exceptions_lapsed"] == 0, "still running: nothing to audit"
 
     after_end = exception.ends_at + datetime.timedelta(minutes=1)
@@ -205,7 +261,7 @@ def test_a_new_gate_is_granted_at_once_to_people_already_signed_off(django_captu
             person=learner,
             standard_version=program.version,
             decision="ready",
-            signed_at=timezone.now(),
+            recorded_by=coach.user,
             evidence=attempts,
         )
     assert GateKind.CHANGE_APPROVAL not in active_grants(learner)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.services.exceptions import gate_exception_create
+from assessments.services.exceptions import gate_exception_approve, gate_exception_request
 from program.constants import INTEGRATION_GROUP
 from roles.choices import GateKind
 from tests.assessments.readiness_factories import person_with_login, program_setup, recompute
@@ -74,15 +74,16 @@ def test_an_open_exception_allows_until_its_end(integration_client):
     learner = person_with_login("eve", role=program.standard.role)
     recompute(learner)
     ends = timezone.now() + datetime.timedelta(days=3)
-    gate_exception_create(
+    requested = gate_exception_request(
         person=learner,
         gate=program.gates[GateKind.ON_CALL],
         reason="Holiday cover",
         requested_by=UserFactory(username="asker"),
-        approved_by=UserFactory(username="admin", is_superuser=True),
         starts_at=timezone.now() - datetime.timedelta(minutes=5),
         ends_at=ends,
     )
+    assert check(integration_client, person="eve", gate="on-call").json()["allowed"] is False, "not approved yet"
+    gate_exception_approve(exception=requested, approved_by=UserFactory(username="admin", is_superuser=True))
     body = check(integration_client, person="eve", gate="on-call").json()
     assert (body["allowed"], body["basis"]) == (True, "exception")
     assert "Holiday cover" in body["reason"]
@@ -118,7 +119,13 @@ def test_a_learner_may_check_themselves_but_not_someone_else(client):
     person_with_login("ivy", role=program.standard.role)
     client.force_login(me.user)
     assert check(client, person="hal", gate="deploy").status_code == 200
-    assert check(client, person="ivy", gate="deploy").status_code == 403
+    hidden = check(client, person="ivy", gate="deploy")
+    unknown = check(client, person="nobody", gate="deploy")
+    # Someone the caller may not see is answered exactly as someone who does not exist: no probing for emails.
+    assert hidden.status_code == unknown.status_code == 404
+    assert hidden.json() == {"detail": "No person with email or username 'ivy'."}
+    assert unknown.json() == {"detail": "No person with email or username 'nobody'."}
+    assert hidden.headers.keys() == unknown.headers.keys()
 
 
 @pytest.mark.parametrize("allowed", [True, False])

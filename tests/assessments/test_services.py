@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from assessments.scoring import score_from_result
 from assessments.services.attempts import attempt_record
-from assessments.services.signoffs import signoff_create
+from assessments.services.signoffs import signoff_record_history
 from tests.assessments.factories import ScenarioFactory
 from tests.program.factories import PersonFactory
 from tests.roles.factories import StandardVersionFactory
@@ -46,12 +46,14 @@ def test_signoff_denials():
     stranger = PersonFactory()
     version = StandardVersionFactory(published=True)
     with pytest.raises(ValidationError, match="themselves"):
-        signoff_create(coach=coach, person=coach, standard_version=version, decision="ready", signed_at=WHEN)
+        signoff_record_history(coach=coach, person=coach, standard_version=version, decision="ready", signed_at=WHEN)
     with pytest.raises(ValidationError, match="not the coach"):
-        signoff_create(coach=coach, person=stranger, standard_version=version, decision="ready", signed_at=WHEN)
+        signoff_record_history(coach=coach, person=stranger, standard_version=version, decision="ready", signed_at=WHEN)
     with pytest.raises(ValidationError, match="draft"):
-        signoff_create(
+        signoff_record_history(
             coach=coach, person=learner, standard_version=StandardVersionFactory(), decision="ready", signed_at=WHEN
         )
-    signoff = signoff_create(coach=coach, person=learner, standard_version=version, decision="ready", signed_at=WHEN)
+    signoff = signoff_record_history(
+        coach=coach, person=learner, standard_version=version, decision="ready", signed_at=WHEN
+    )
     assert signoff.expires_at == WHEN + datetime.timedelta(days=365)

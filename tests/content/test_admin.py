@@ -2,9 +2,10 @@
 
 import pytest
 
-from content.choices import ContentStatus
+from content.choices import ContentStatus, RefreshStatus
 from content.models import ContentItem, ContentVersion, RefreshTicket
 from content.services import content_item_retire, content_version_release
+from program.models import AuditEntry
 from tests.admin_support import (
     admin_url,
     all_messages,
@@ -14,7 +15,7 @@ from tests.admin_support import (
     query_count,
     run_action,
 )
-from tests.content.factories import ContentItemFactory
+from tests.content.factories import ContentItemFactory, RefreshTicketFactory
 from tests.program.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +133,24 @@ def test_new_refresh_ticket_is_owned_by_the_item_owner(admin_client):
     )
     assert response.status_code == 302
     assert RefreshTicket.objects.get(item=item).owner == owner
+
+
+def test_closing_a_ticket_in_the_admin_goes_through_the_service(admin_client, ld_admin_user):
+    ticket = RefreshTicketFactory(reason="Runbook step 4 is wrong", status=RefreshStatus.OPEN)
+    url = admin_url(RefreshTicket, "change", ticket.pk)
+    response = post_admin_form(admin_client, url, {"status": RefreshStatus.DONE, "reason": "Rewritten by hand"})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == RefreshStatus.DONE
+    assert ticket.closed_at is not None  # set by refresh_ticket_set_status, never typed
+    assert ticket.reason == "Runbook step 4 is wrong"  # what the ticket is about stays as opened
+    entry = AuditEntry.objects.get(object_type="refresh-ticket", object_id=str(ticket.pk))
+    assert entry.actor == ld_admin_user
+    reopened = post_admin_form(admin_client, url, {"status": RefreshStatus.IN_PROGRESS})
+    assert reopened.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.closed_at) == (RefreshStatus.IN_PROGRESS, None)
+    assert admin_client.post(admin_url(RefreshTicket, "delete", ticket.pk), {"post": "yes"}).status_code == 403
 
 
 def test_content_item_changelist_queries_do_not_grow(admin_client):

@@ -19,8 +19,9 @@ from assessments.models import (
     QuarantinedStatement,
     Statement,
 )
+from equity.models import EquityFinding
 from program.groups import PROGRAM_APPS
-from program.models import AuditEntry, Person, TeamMembership
+from program.models import AuditEntry, Person, Team, TeamMembership
 from program.services import person_join
 from program.tokens import api_token_create
 from tests.admin_support import admin_url, post_admin_form, query_count
@@ -51,6 +52,8 @@ pytestmark = pytest.mark.django_db
 VIEW_ONLY_MODELS = {AuditEntry, TeamMembership, PersonReadiness, GateGrant, ExpiryReminder}
 # Written by the LRS sync and import: read (and re-processed, mapped) in the admin, never added there.
 VIEW_ONLY_MODELS |= {ActorIdentity, LRSSyncRun, QuarantinedStatement, Statement}
+# Written only by an equity audit run.
+VIEW_ONLY_MODELS |= {EquityFinding}
 
 PROGRAM_MODEL_ADMINS = sorted(
     (
@@ -107,10 +110,12 @@ def make_one_of_everything() -> None:
         reason="Covering the holiday rota",
         requested_by=UserFactory(),
         approved_by=UserFactory(),
+        approved_at=now,
         starts_at=now,
         ends_at=now + datetime.timedelta(days=7),
     )
-    api_token_create(owner=UserFactory(), name="BI nightly", scopes=["people:read"], expires_in_days=30)
+    owner = UserFactory()
+    api_token_create(owner=owner, created_by=owner, name="BI nightly", scopes=["people:read"], expires_in_days=30)
     lrs_rows_create()
 
 
@@ -317,3 +322,20 @@ def test_move_date_is_asked_only_when_editing_a_person(client, ld_admin_user):
     assert b'name="moved_on"' not in client.get(admin_url(Person, "add")).content
     person = person_join(email="li@example.com", full_name="Li", team=TeamFactory())
     assert b'name="moved_on"' in client.get(admin_url(Person, "change", person.pk)).content
+
+
+def test_changing_a_coach_or_a_teams_manager_is_audited_with_the_admin(client, ld_admin_user):
+    """The coach decides sign-offs and the manager approves exceptions: who changed them is on the record."""
+    team = TeamFactory()
+    person = person_join(email="mo@example.com", full_name="Mo", team=team)
+    new_coach = PersonFactory(team=team)
+    client.force_login(ld_admin_user)
+    response = post_admin_form(client, admin_url(Person, "change", person.pk), {"coach": new_coach.pk})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.coach == new_coach
+    entry = AuditEntry.objects.get(object_type="person-reporting", object_id=str(person.pk))
+    assert entry.actor == ld_admin_user
+    response = post_admin_form(client, admin_url(Team, "change", team.pk), {"manager": new_coach.pk})
+    assert response.status_code == 302
+    assert AuditEntry.objects.get(object_type="team-manager", object_id=str(team.pk)).actor == ld_admin_user

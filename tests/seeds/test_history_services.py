@@ -8,7 +8,7 @@ from django.db import transaction
 
 from assessments.models import Attempt
 from assessments.services.attempts import attempt_record, attempts_record_history
-from assessments.services.signoffs import signoff_create
+from assessments.services.signoffs import signoff_record_history
 from content.choices import RefreshStatus
 from content.services import content_version_release, refresh_ticket_open, refresh_ticket_set_status
 from program.models import AuditEntry
@@ -85,7 +85,7 @@ def test_history_attempts_with_a_bad_score_are_refused_whole():
 
 def test_refresh_ticket_status_closes_and_reopens():
     ticket = refresh_ticket_open(item=ContentItemFactory(), reason="Review date passed")
-    refresh_ticket_set_status(ticket=ticket, status=RefreshStatus.DONE, at=WHEN)
+    ticket = refresh_ticket_set_status(ticket=ticket, status=RefreshStatus.DONE, at=WHEN)
     assert (ticket.status, ticket.closed_at) == (RefreshStatus.DONE, WHEN)
     refresh_ticket_set_status(ticket=ticket, status=RefreshStatus.OPEN)
     ticket.refresh_from_db()
@@ -112,7 +112,7 @@ def test_bulk_callers_can_leave_the_readiness_recompute_to_one_call_at_the_end(
             attempts=[{"scenario": scenario, "score": 90, "completed_at": WHEN}],
             queue_recompute=queue_recompute,
         )
-        signoff_create(
+        signoff_record_history(
             coach=coach,
             person=person,
             standard_version=scenario.standard_version,

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from assessments.choices import SyncRunStatus, SyncTrigger
-from assessments.lrs.sync import connection_sync
+from assessments.lrs.sync import SyncSkipped, connection_sync
 from assessments.models import LRSConnection
 
 
@@ -20,17 +20,19 @@ class Command(BaseCommand):
             connections = LRSConnection.objects.filter(name=connection)
             if not connections.exists():
                 raise CommandError(f"No LRS connection named {connection!r}")
-        failed = False
+        failed = skipped = False
         for item in connections:
             with tqdm(desc=item.name, unit=" statements", disable=options["verbosity"] == 0) as bar:
-                run = connection_sync(
-                    connection_id=item.pk,
-                    trigger=SyncTrigger.COMMAND,
-                    progress=lambda result, bar=bar: (bar.update(result.fetched), bar.set_postfix(new=result.new)),
-                )
-            if run is None:
-                self.stderr.write(f"{item.name}: a sync is already running; skipped")
-                continue
+                try:
+                    run = connection_sync(
+                        connection_id=item.pk,
+                        trigger=SyncTrigger.COMMAND,
+                        progress=lambda result, bar=bar: (bar.update(result.fetched), bar.set_postfix(new=result.new)),
+                    )
+                except SyncSkipped as reason:
+                    skipped = True
+                    self.stderr.write(self.style.WARNING(f"{item.name}: NOT SYNCED: {reason}"))
+                    continue
             summary = (
                 f"{item.name}: {run.pages} pages, {run.new} new, {run.skipped} skipped, "
                 f"{run.quarantined} quarantined, {run.attempts_created} attempts, {run.voided} voided"
@@ -42,3 +44,5 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(summary))
         if failed:
             raise CommandError("at least one sync failed; the next run resumes from its cursor")
+        if skipped:
+            raise CommandError("at least one connection was not synced (another sync holds it); try again later")

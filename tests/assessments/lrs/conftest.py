@@ -168,7 +168,9 @@ def fast_retries(settings):
 
 
 def make_connection(endpoint: str, **options):
-    options = {"page_size": 10} | options
+    """A connection to the test LRS. Ralph filters `since` on `timestamp` (and orders on it), so `timestamp` mode is
+    the default here; tests against a conformant `FakeLRS` ask for `stored`."""
+    options = {"page_size": 10, "since_mode": "timestamp"} | options
     return connection_create(
         name=options.pop("name", f"lrs-{uuid.uuid4().hex[:8]}"),
         endpoint=endpoint,

@@ -19,7 +19,7 @@ def test_add_a_connection_then_sync_it_from_the_shell(ralph):
     out = io.StringIO()
     call_command(
         "lrs_connection", "add", "ralph", "--endpoint", ralph.endpoint, "--key", RALPH_USER,
-        "--secret", RALPH_PASSWORD, "--page-size", "5", stdout=out,
+        "--secret", RALPH_PASSWORD, "--page-size", "5", "--since-mode", "timestamp", stdout=out,
     )  # fmt: skip
     connection = LRSConnection.objects.get(name="ralph")
     assert secret_decrypt(connection.secret_encrypted) == RALPH_PASSWORD
