@@ -10,6 +10,8 @@ measured once per round (3 rounds); prints the medians and each page's p95 ratio
 (target: at most 3x).
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/pages_bench .venv/bin/python bench/pages_latency.py
+
+BENCH_REUSE_DATABASE=1 measures again on the org an earlier run built (building takes minutes).
 """
 
 import logging
@@ -31,15 +33,12 @@ import api_latency as base  # noqa: E402  (the org builder, gunicorn and the dat
 SERVICES = 20
 
 
-def add_page_data() -> dict[str, str]:
-    """What the pages read beyond the API's org; returns a session cookie per login."""
+def add_page_data() -> None:
+    """What the pages read beyond the API's org, and the three logins."""
     import datetime
     import random
 
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import Group, User
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.utils import timezone
 
@@ -93,28 +92,37 @@ def add_page_data() -> dict[str, str]:
         for metric in ("pass_rate", "signed_off")
     )
 
-    def login(username: str, group: str, *, staff: bool = False, person: Person | None = None) -> str:
+    def login(username: str, group: str, *, staff: bool = False, person: Person | None = None) -> None:
         user = User.objects.create_user(username, password=None, is_staff=staff)
         user.groups.add(Group.objects.get(name=group))
         if person is not None:
             person.user = user
             person.save(update_fields=["user"])
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        return session.session_key
 
     manager = Person.objects.create(email="manager@example.com", full_name="Bench Manager", team=teams[0])
     Team.objects.filter(pk=teams[0].pk).update(manager=manager)
-    cookies = {
-        "manager": login("bench-manager", MANAGER_GROUP, person=manager),
-        "executive": login("bench-executive", EXECUTIVE_GROUP),
-        "ld-admin": login("bench-ld-admin", LD_ADMIN_GROUP, staff=True),
-    }
+    login("bench-manager", MANAGER_GROUP, person=manager)
+    login("bench-executive", EXECUTIVE_GROUP)
+    login("bench-ld-admin", LD_ADMIN_GROUP, staff=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def sessions() -> dict[str, str]:
+    """A logged-in session per bench login (as the login form would leave it); the cookie values."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    cookies = {}
+    for name in ("manager", "executive", "ld-admin"):
+        user = User.objects.get(username=f"bench-{name}")
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        cookies[name] = session.session_key
     return cookies
 
 
