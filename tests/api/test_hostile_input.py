@@ -96,7 +96,6 @@ def test_a_long_reflection_note_is_refused(org, coach_user):
         "person": org.learner.pk,
         "standard_version": version.pk,
         "decision": "ready",
-        "signed_at": timezone.now().isoformat(),
         "reflection_notes": "n" * 10_001,
     }
     response = post_json(client_for(coach_user), reverse("assessments-api:signoff-list"), body)
