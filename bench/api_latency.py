@@ -201,6 +201,9 @@ def start_gunicorn(port: int) -> subprocess.Popen:
             str(WORKERS),
             "--log-level",
             "warning",
+            # The pages' first chart in a worker starts vl-convert's JavaScript engine: seconds on a busy machine.
+            "--timeout",
+            os.environ.get("BENCH_GUNICORN_TIMEOUT", "300"),
         ],
         cwd=PROJECT_DIR,
         env=env,

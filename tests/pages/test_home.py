@@ -112,6 +112,7 @@ def test_an_executive_opens_every_team_guide_but_not_the_admin(client):
     links = every_link_opens(client, page)
     assert reverse("pages:team-list") in links and reverse("admin:index") not in links
     assert world.team.name in client.get(reverse("pages:team-list")).content.decode()
+    assert "This week's scorecard" in page and "services need a look" in page
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -119,7 +120,7 @@ def test_anonymous_is_sent_to_login(client):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-@pytest.mark.parametrize("who", ["manager", "admin", "learner"])
+@pytest.mark.parametrize("who", ["manager", "admin", "learner", "executive"])
 def test_home_query_count_does_not_grow_with_the_data(client, who):
     program = program_setup(criteria=2)
 
@@ -129,6 +130,8 @@ def test_home_query_count_does_not_grow_with_the_data(client, who):
             user = world.manager.user
         elif who == "admin":
             user = ld_admin(f"ld-{suffix}").user
+        elif who == "executive":
+            user = executive(f"ex-{suffix}").user
         else:
             member = world.members[0]
             give_login(member, f"l-{suffix}")

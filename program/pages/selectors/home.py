@@ -21,6 +21,7 @@ from program.models import Person, Team
 
 from ..access import Viewer
 from .equity import ACTION_FLAGS
+from .scorecard import ServiceScore, weekly_scorecard
 
 EXPIRY_HORIZON_DAYS = 30
 CURRENT_STATUSES = (ReadinessStatus.SIGNED_OFF, ReadinessStatus.EXPIRING_SOON)
@@ -170,12 +171,27 @@ def admin_section(*, today: datetime.date) -> AdminSection:
 
 
 @dataclass(frozen=True)
+class ExecutiveSection:
+    """The services whose scorecard needs a look this week (any measure below or near its target)."""
+
+    attention: list[ServiceScore]
+    services: int
+
+
+def executive_section(*, now: datetime.datetime) -> ExecutiveSection:
+    scorecard = weekly_scorecard(now=now)
+    attention = [score for score in scorecard.services if score.worst in ("red", "amber")]
+    return ExecutiveSection(attention=attention, services=len(scorecard.services))
+
+
+@dataclass(frozen=True)
 class HomePage:
     viewer: Viewer
     learner: LearnerSection | None
     coach: CoachSection | None
     manager: ManagerSection | None
     admin: AdminSection | None
+    executive: ExecutiveSection | None = None
 
 
 def home_for(viewer: Viewer, *, now: datetime.datetime | None = None) -> HomePage:
@@ -187,4 +203,5 @@ def home_for(viewer: Viewer, *, now: datetime.datetime | None = None) -> HomePag
         coach=coach_section(coach=viewer.person) if viewer.is_coach else None,
         manager=manager_section(team_ids=viewer.managed_team_ids, now=now) if viewer.is_manager else None,
         admin=admin_section(today=timezone.localdate(now)) if viewer.is_admin else None,
+        executive=executive_section(now=now) if viewer.is_executive else None,
     )
