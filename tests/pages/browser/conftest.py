@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from program.groups import sync_group_permissions
+from program.pages.charts import render_svg
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Without the background-networking flags, Chromium keeps dialling Google's hosts, which this network refuses.
@@ -29,6 +30,7 @@ CHROMIUM_FLAGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
 DEMO_PASSWORD = "demo-password-2026"
+PAGE_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +60,7 @@ def demo_site(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         call_command("load_demo", stdout=io.StringIO())
+        render_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}})  # warm up
         server = LiveServer("localhost:0")
         server._live_server_modified_settings.enable()
         try:
@@ -82,6 +85,9 @@ def log_in(demo_site, browser):
 
     def open_as(username: str, **context_options):
         context = browser.new_context(**context_options)
+        # A page's first chart in a process starts vl-convert's JavaScript engine; on a busy CI machine, slow.
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        context.set_default_navigation_timeout(PAGE_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{demo_site}/accounts/login/")
