@@ -174,6 +174,17 @@ def evaluate_criterion(
     }
 
 
+def grandfathered_reassessment(*, grandfathering: str, changed_keys: list[str]) -> list[str] | None:
+    """The one grandfathering rule: what a current sign-off on an earlier version still needs once a newer version
+    is published. None: it no longer holds (everyone re-assesses every criterion); otherwise the criteria to
+    re-assess while it holds (none when it is kept until expiry, the changed ones under "re-assess changed")."""
+    if grandfathering == Grandfathering.REASSESS_ALL:
+        return None
+    if grandfathering == Grandfathering.KEEP_UNTIL_EXPIRY:
+        return []
+    return list(changed_keys)
+
+
 def decide_status(
     *,
     version_id: int,
@@ -199,11 +210,14 @@ def decide_status(
             return StatusDecision(ReadinessStatus.REVOKED, latest, all_keys)
         if latest.expires_at is not None and latest.expires_at <= now:
             return StatusDecision(ReadinessStatus.EXPIRED, latest, all_keys)
-        holds = latest.version_id == version_id or grandfathering != Grandfathering.REASSESS_ALL
-        if holds:
-            reassess: list[str] = []
-            if latest.version_id != version_id and grandfathering == Grandfathering.REASSESS_CHANGED:
-                reassess = changed_keys_since.get(latest.version_id, [])
+        reassess = (
+            []
+            if latest.version_id == version_id
+            else grandfathered_reassessment(
+                grandfathering=grandfathering, changed_keys=changed_keys_since.get(latest.version_id, [])
+            )
+        )
+        if reassess is not None:
             warning_from = now + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
             expiring = latest.expires_at is not None and latest.expires_at <= warning_from
             status = ReadinessStatus.EXPIRING_SOON if expiring else ReadinessStatus.SIGNED_OFF

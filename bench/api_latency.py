@@ -67,9 +67,9 @@ def build_org() -> str:
     from assessments.models import Attempt, GateGrant, PersonReadiness, Scenario, SignOff
     from program.choices import ApiScope
     from program.constants import LD_ADMIN_GROUP
-    from program.models import Person, Region, Shift, Team
+    from program.models import Person, Region, Role, Shift, Team
     from program.tokens import api_token_create
-    from roles.models import Criterion, Gate, ReadinessStandard, Role, Skill, StandardVersion
+    from roles.models import Criterion, Gate, ReadinessStandard, Skill, StandardVersion
 
     call_command("migrate", verbosity=0)
     rng = random.Random(7)

@@ -1,17 +1,17 @@
-"""Admin of content items, their immutable versions, and refresh tickets.
+"""Admin of content items, their immutable versions, refresh tickets, and the learning paths that sequence them.
 
 An item's status follows its lifecycle: releasing a version publishes it, the retire action retires it. Versions
 are numbered by `content_version_release` and never change once created.
 """
 
 from django.contrib import admin, messages
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from program.admin_mixins import EvidenceAdminMixin, ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
 
 from .choices import ContentStatus
 from .forms import ReleaseVersionActionForm
-from .models import ContentItem, ContentVersion, RefreshTicket
+from .models import ContentItem, ContentVersion, LearningPath, PathStep, RefreshTicket
 from .services import content_item_retire, content_version_release, refresh_ticket_open, refresh_ticket_update
 
 
@@ -139,3 +139,39 @@ class RefreshTicketAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
             due_on=obj.due_on,
         )
         adopt_saved(obj, ticket)
+
+
+class PathStepInline(admin.TabularInline):
+    model = PathStep
+    fields = ["position", "kind", "content_item", "skills", "required"]
+    autocomplete_fields = ["content_item", "skills"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("content_item")
+
+
+@admin.register(LearningPath)
+class LearningPathAdmin(admin.ModelAdmin):
+    list_display = ["title", "role", "step_count"]
+    list_select_related = ["role"]
+    search_fields = ["title", "description", "role__name"]
+    list_filter = ["steps__kind", ("role", admin.RelatedOnlyFieldListFilter)]
+    autocomplete_fields = ["role"]
+    inlines = [PathStepInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(step_total=Count("steps"))
+
+    @admin.display(description="steps", ordering="step_total")
+    def step_count(self, path):
+        return path.step_total
+
+
+@admin.register(PathStep)
+class PathStepAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "path", "position", "kind", "content_item", "required"]
+    list_select_related = ["path", "content_item"]
+    search_fields = ["path__title", "content_item__title", "content_item__key"]
+    list_filter = ["kind", "required", "path"]
+    autocomplete_fields = ["path", "content_item", "skills"]

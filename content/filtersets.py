@@ -5,7 +5,7 @@ from django_filters import rest_framework as filters
 from program.api.filters import DateRangeFilter, DateTimeRangeFilter, IdFilter
 
 from .choices import ContentKind, ContentStatus, RefreshSource, RefreshStatus
-from .models import ContentItem, ContentVersion, RefreshTicket
+from .models import ContentItem, ContentVersion, LearningPath, RefreshTicket
 
 
 class ContentItemFilterSet(filters.FilterSet):
@@ -39,3 +39,11 @@ class RefreshTicketFilterSet(filters.FilterSet):
     class Meta:
         model = RefreshTicket
         fields = ["item", "status", "source", "owner", "due_on"]
+
+
+class LearningPathFilterSet(filters.FilterSet):
+    role = IdFilter(field_name="role_id")
+
+    class Meta:
+        model = LearningPath
+        fields = ["role"]

@@ -1,4 +1,5 @@
-"""Content as a product: items with owners, versions, a lifecycle, review dates and refresh tickets."""
+"""Content as a product: items with owners, versions, a lifecycle, review dates and refresh tickets; and the learning
+path of each role, which sequences content items."""
 
 from django.db import models
 from django.db.models import Q
@@ -88,3 +89,43 @@ class RefreshTicket(models.Model):
 
     def __str__(self):
         return f"Refresh {self.item}: {self.reason[:60]}"
+
+
+class LearningPath(models.Model):
+    """The one learning path of a role: ordered steps of courses, labs, drills, checklists and job aids.
+
+    Content sequenced for a role, so it lives with the content it points at (the table keeps its first name)."""
+
+    role = models.OneToOneField("program.Role", on_delete=models.PROTECT, related_name="learning_path")
+    title = models.CharField(max_length=200, validators=[validate_storable_text])
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
+
+    class Meta:
+        db_table = "roles_learningpath"
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class PathStep(models.Model):
+    """One ordered step of a learning path, pointing at a content item and the skills it builds."""
+
+    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=ContentKind.choices)
+    content_item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="path_steps")
+    skills = models.ManyToManyField("roles.Skill", blank=True, related_name="path_steps")
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        db_table = "roles_pathstep"
+        ordering = ["path", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["path", "position"], name="step_position_unique_per_path"),
+        ]
+
+    def __str__(self):
+        return f"{self.path} · {self.position}. {self.get_kind_display()}"

@@ -45,8 +45,11 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
     LD_ADMIN_GROUP: {(app, "*"): ALL_ACTIONS for app in PROGRAM_APPS},
     COACH_GROUP: {
         ("program", "person"): ("view",),
+        ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
         ("content", "contentitem"): ("view",),
+        ("content", "learningpath"): ("view",),
+        ("content", "pathstep"): ("view",),
         ("assessments", "scenario"): ("view",),
         ("assessments", "attempt"): ("view",),
         ("assessments", "signoff"): ("view", "add", "change"),
@@ -55,7 +58,10 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("program", "person"): ("view",),
         ("program", "team"): ("view",),
         ("program", "service"): ("view",),
+        ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
+        ("content", "learningpath"): ("view",),
+        ("content", "pathstep"): ("view",),
         ("assessments", "attempt"): ("view",),
         ("assessments", "signoff"): ("view",),
         # A manager approves (and ends early) time-boxed gate exceptions for their people.
@@ -63,14 +69,18 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("equity", "*"): ("view",),
     },
     LEARNER_GROUP: {
+        ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
         ("content", "contentitem"): ("view",),
+        ("content", "learningpath"): ("view",),
+        ("content", "pathstep"): ("view",),
         ("assessments", "scenario"): ("view",),
     },
     # Executives read the program's pages (dashboards, scorecard, every team's guide); in the admin, only views.
     EXECUTIVE_GROUP: {
         ("program", "team"): ("view",),
         ("program", "service"): ("view",),
+        ("program", "role"): ("view",),
         ("roles", "*"): ("view",),
         ("equity", "*"): ("view",),
     },

@@ -1,11 +1,20 @@
 """The org the program runs in: people, teams, the services they own, regions, shifts, and history."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from .choices import AuditAction, Criticality, WorkingLanguage
-from .validators import NOTE_MAX_LENGTH, JsonObject, ShapedJSONField, text_validators, validate_storable_text
+from .validators import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    JsonObject,
+    ShapedJSONField,
+    text_validators,
+    validate_storable_text,
+)
 
 
 class Region(models.Model):
@@ -80,6 +89,26 @@ class Service(models.Model):
         return self.name
 
 
+class Role(models.Model):
+    """A job role with one readiness bar (e.g. on-call responder / SRE).
+
+    An org fact (what a person does), so it lives here with the people; its readiness standard and learning path
+    point at it from the apps above. The table keeps its first name (`roles_role`)."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120, validators=[validate_storable_text])
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
+    )
+
+    class Meta:
+        db_table = "roles_role"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Person(models.Model):
     """An engineer in the program (or a coach or manager), linked to a login when they have one."""
 
@@ -88,7 +117,7 @@ class Person(models.Model):
     )
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, validators=[validate_storable_text])
-    role = models.ForeignKey("roles.Role", null=True, blank=True, on_delete=models.PROTECT, related_name="people")
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.PROTECT, related_name="people")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="people")
     shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="people")
@@ -120,7 +149,7 @@ class TeamMembership(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
-    role = models.ForeignKey("roles.Role", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
 
@@ -139,6 +168,17 @@ class TeamMembership(models.Model):
     def __str__(self):
         end = self.ended_on.isoformat() if self.ended_on else "now"
         return f"{self.person} on {self.team} ({self.started_on.isoformat()} – {end})"
+
+    # The one boundary rule of "the team of a person on a date": a membership covers its start day up to, not
+    # including, its end day, which is the day a move starts the next membership (`person_move_team`).
+    def covers(self, day: datetime.date) -> bool:
+        """Whether the person was on this team on `day` (in memory: for rows already loaded)."""
+        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+
+    @staticmethod
+    def covering(day: datetime.date) -> Q:
+        """The same rule as `covers`, as a filter."""
+        return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
 
 
 class AuditEntry(models.Model):

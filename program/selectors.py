@@ -71,6 +71,11 @@ def team_ids_with_descendants(root_ids: set[int]) -> set[int]:
     return found
 
 
+def team_ids_managed_by(person: Person) -> set[int]:
+    """The teams a person manages and every team below them: the one expansion of a manager's reach."""
+    return team_ids_with_descendants(set(person.managed_teams.values_list("id", flat=True)))
+
+
 def people_visible_to(user: User | AnonymousUser) -> QuerySet[Person]:
     """Everyone this login may see: all for admins and integrations; otherwise self, coachees, reports and
     managed teams."""
@@ -79,7 +84,7 @@ def people_visible_to(user: User | AnonymousUser) -> QuerySet[Person]:
     person = person_for_user(user)
     if person is None:
         return Person.objects.none()
-    managed_team_ids = team_ids_with_descendants(set(person.managed_teams.values_list("id", flat=True)))
+    managed_team_ids = team_ids_managed_by(person)
     return Person.objects.filter(
         Q(pk=person.pk) | Q(coach=person) | Q(manager=person) | Q(team_id__in=managed_team_ids)
     )
@@ -93,16 +98,15 @@ def teams_visible_to(user: User | AnonymousUser) -> QuerySet[Team]:
     person = person_for_user(user)
     if person is None:
         return Team.objects.none()
-    managed = team_ids_with_descendants(set(person.managed_teams.values_list("id", flat=True)))
+    managed = team_ids_managed_by(person)
     own = {person.team_id} if person.team_id else set()
     return Team.objects.filter(pk__in=managed | own)
 
 
 def team_of_person_on(*, person: Person, on_date) -> Team | None:
-    """The team a person was on at a given date, from the membership history."""
+    """The team a person was on at a given date, from the membership history (`TeamMembership.covers`)."""
     membership = (
-        TeamMembership.objects.filter(person=person, started_on__lte=on_date)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on_date))
+        TeamMembership.objects.filter(TeamMembership.covering(on_date), person=person)
         .select_related("team")
         .order_by("-started_on")
         .first()

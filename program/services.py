@@ -1,7 +1,6 @@
 """Writes to the org: people joining and moving teams, and the append-only audit trail."""
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -9,10 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .choices import AuditAction
-from .models import AuditEntry, Person, Team, TeamMembership
-
-if TYPE_CHECKING:  # program sits below roles: type hints only, no runtime import
-    from roles.models import Role
+from .models import AuditEntry, Person, Role, Team, TeamMembership
 
 
 def audit_record(
@@ -91,7 +87,7 @@ def person_join(
     email: str,
     full_name: str,
     team: Team,
-    role: "Role | None" = None,
+    role: Role | None = None,
     started_on: datetime.date | None = None,
     **attributes,
 ) -> Person:
@@ -151,7 +147,7 @@ def team_set_manager(*, team: Team, manager: Person | None, actor: User | None =
 
 @transaction.atomic
 def person_move_team(
-    *, person: Person, team: Team, on_date: datetime.date | None = None, role: "Role | None" = None
+    *, person: Person, team: Team, on_date: datetime.date | None = None, role: Role | None = None
 ) -> TeamMembership:
     """Move a person to another team (and optionally role) from a date; the old membership is closed, not lost.
 

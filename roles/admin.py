@@ -14,16 +14,14 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from program.admin_mixins import ServiceRefusalAsFormErrorMixin, adopt_saved, apply_to_each
+from program.models import Role
 
 from .choices import VersionStatus
 from .models import (
     Criterion,
     Gate,
-    LearningPath,
     LevelDescriptor,
-    PathStep,
     ReadinessStandard,
-    Role,
     Skill,
     SkillTag,
     StandardVersion,
@@ -357,7 +355,8 @@ class CriterionAdmin(ServiceRefusalAsFormErrorMixin, FrozenWhenPublishedMixin, a
     list_select_related = ["version__standard", "skill"]
     search_fields = ["key", "title", "description", "skill__name", "version__standard__name"]
     list_filter = ["version__status", "version__standard", "required_level", "skill"]
-    autocomplete_fields = ["skill", "required_scenarios"]
+    autocomplete_fields = ["skill"]
+    # The required scenarios are declared by assessments (above roles), whose admin adds their inline to this one.
     inlines = [LevelDescriptorInline]
 
     def version_of(self, obj):
@@ -428,39 +427,3 @@ class GateAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         gate_save(gate=obj)
-
-
-class PathStepInline(admin.TabularInline):
-    model = PathStep
-    fields = ["position", "kind", "content_item", "skills", "required"]
-    autocomplete_fields = ["content_item", "skills"]
-    extra = 0
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("content_item")
-
-
-@admin.register(LearningPath)
-class LearningPathAdmin(admin.ModelAdmin):
-    list_display = ["title", "role", "step_count"]
-    list_select_related = ["role"]
-    search_fields = ["title", "description", "role__name"]
-    list_filter = ["steps__kind", ("role", admin.RelatedOnlyFieldListFilter)]
-    autocomplete_fields = ["role"]
-    inlines = [PathStepInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(step_total=Count("steps"))
-
-    @admin.display(description="steps", ordering="step_total")
-    def step_count(self, path):
-        return path.step_total
-
-
-@admin.register(PathStep)
-class PathStepAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "path", "position", "kind", "content_item", "required"]
-    list_select_related = ["path", "content_item"]
-    search_fields = ["path__title", "content_item__title", "content_item__key"]
-    list_filter = ["kind", "required", "path"]
-    autocomplete_fields = ["path", "content_item", "skills"]

@@ -12,14 +12,6 @@ class GateKind(models.TextChoices):
     CHANGE_APPROVAL = "change-approval", "Change approval"
 
 
-class StepKind(models.TextChoices):
-    MICRO_COURSE = "micro_course", "Micro-course"
-    LAB = "lab", "Hands-on lab"
-    DRILL = "drill", "Incident drill"
-    CHECKLIST = "checklist", "On-the-job checklist"
-    JOB_AID = "job_aid", "Job aid"
-
-
 class Grandfathering(models.TextChoices):
     """What a newly published version means for people signed off against an older one."""
 

@@ -3,9 +3,10 @@
 from django_filters import rest_framework as filters
 
 from program.api.filters import IdFilter
+from program.models import Role
 
 from .choices import GateKind, VersionStatus
-from .models import Gate, LearningPath, ReadinessStandard, Role, Skill, StandardVersion
+from .models import Gate, ReadinessStandard, Skill, StandardVersion
 
 
 class RoleFilterSet(filters.FilterSet):
@@ -53,11 +54,3 @@ class GateFilterSet(filters.FilterSet):
     class Meta:
         model = Gate
         fields = ["kind", "service", "required_standard", "active"]
-
-
-class LearningPathFilterSet(filters.FilterSet):
-    role = IdFilter(field_name="role_id")
-
-    class Meta:
-        model = LearningPath
-        fields = ["role"]

@@ -1,4 +1,5 @@
-"""Roles, skills, versioned readiness standards (rubrics), gates and learning paths."""
+"""Skills, versioned readiness standards (rubrics) of each role, and gates. (The role itself is an org fact,
+`program.models.Role`; learning paths are content sequenced for a role, `content.models.LearningPath`.)"""
 
 from decimal import Decimal
 
@@ -6,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from program.models import Role
 from program.validators import (
     DESCRIPTION_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -13,23 +15,7 @@ from program.validators import (
     validate_storable_text,
 )
 
-from .choices import GateKind, Grandfathering, RubricLevel, StepKind, VersionStatus
-
-
-class Role(models.Model):
-    """A job role with one readiness bar (e.g. on-call responder / SRE)."""
-
-    key = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120, validators=[validate_storable_text])
-    description = models.TextField(
-        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
+from .choices import GateKind, Grandfathering, RubricLevel, VersionStatus
 
 
 class SkillTag(models.Model):
@@ -113,7 +99,10 @@ class StandardVersion(models.Model):
 
 
 class Criterion(models.Model):
-    """A rubric criterion of a standard version: the skill, the bar, and how long evidence counts."""
+    """A rubric criterion of a standard version: the skill, the bar, and how long evidence counts.
+
+    Its required scenarios (`criterion.required_scenarios`) are declared by `assessments.Scenario`, the app above
+    this one, so the model graph points one way; roles reads them through that reverse relation only."""
 
     version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE, related_name="criteria")
     key = models.SlugField(max_length=64, help_text="Stable across versions, so changes can be compared.")
@@ -136,7 +125,6 @@ class Criterion(models.Model):
     evidence_validity_days = models.PositiveIntegerField(
         default=365, help_text="Evidence older than this no longer counts."
     )
-    required_scenarios = models.ManyToManyField("assessments.Scenario", blank=True, related_name="required_by_criteria")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -195,39 +183,3 @@ class Gate(models.Model):
     def __str__(self):
         where = self.service.name if self.service_id else "all services"
         return f"{self.get_kind_display()} ({where})"
-
-
-class LearningPath(models.Model):
-    """The one learning path of a role: ordered steps of courses, labs, drills, checklists and job aids."""
-
-    role = models.OneToOneField(Role, on_delete=models.PROTECT, related_name="learning_path")
-    title = models.CharField(max_length=200, validators=[validate_storable_text])
-    description = models.TextField(
-        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=text_validators(DESCRIPTION_MAX_LENGTH)
-    )
-
-    class Meta:
-        ordering = ["title"]
-
-    def __str__(self):
-        return self.title
-
-
-class PathStep(models.Model):
-    """One ordered step of a learning path, pointing at a content item and the skills it builds."""
-
-    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=16, choices=StepKind.choices)
-    content_item = models.ForeignKey("content.ContentItem", on_delete=models.PROTECT, related_name="path_steps")
-    skills = models.ManyToManyField(Skill, blank=True, related_name="path_steps")
-    required = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["path", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["path", "position"], name="step_position_unique_per_path"),
-        ]
-
-    def __str__(self):
-        return f"{self.path} · {self.position}. {self.get_kind_display()}"

@@ -10,10 +10,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from program.choices import AuditAction
+from program.models import Role
 from program.services import audit_record, task_queue_by_name
 
 from .choices import VersionStatus
-from .models import Criterion, Gate, LevelDescriptor, ReadinessStandard, Role, StandardVersion
+from .models import Criterion, Gate, LevelDescriptor, ReadinessStandard, StandardVersion
 
 # Readiness and gate grants live above roles (in assessments), which registers this task: a change here that moves
 # readiness queues it by name. Arguments: the standard's id, and whether its role's people are concerned too.

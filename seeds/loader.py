@@ -24,18 +24,15 @@ from assessments.models import Attempt, LRSSyncRun, Scenario, SignOff
 from assessments.services.attempts import attempts_record_history
 from assessments.services.readiness import readiness_recompute_for_people
 from assessments.services.signoffs import signoff_record_history, signoff_revoke
-from content.models import ContentItem, RefreshTicket
+from content.models import ContentItem, LearningPath, PathStep, RefreshTicket
 from content.services import content_version_release, refresh_ticket_open, refresh_ticket_set_status
-from program.models import Person, Region, Service, Shift, Team, TeamMembership
+from program.models import Person, Region, Role, Service, Shift, Team, TeamMembership
 from program.services import person_join, person_move_team, person_set_reporting_lines, team_set_manager
 from roles.models import (
     Criterion,
     Gate,
-    LearningPath,
     LevelDescriptor,
-    PathStep,
     ReadinessStandard,
-    Role,
     Skill,
     SkillTag,
     StandardVersion,

@@ -22,7 +22,11 @@ from program.constants import COACH_GROUP, LD_ADMIN_GROUP, LEARNER_GROUP, MANAGE
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Unique per test process, so parallel processes (pytest-xdist) each get their own Celery queue and worker; each
+# also gets its own test database (pytest-django suffixes the name with the xdist worker id).
 WORKER_QUEUE = f"tests-{uuid.uuid4().hex[:8]}"
+# Parallel processes share one Redis: each keeps its cache keys (throttles, lockouts) apart.
+settings.CACHES["default"]["KEY_PREFIX"] = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 @pytest.fixture(autouse=True)

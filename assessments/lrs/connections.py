@@ -14,9 +14,3 @@ def connection_create(*, name: str, endpoint: str, key: str, secret: str, **sett
     connection.full_clean()
     connection.save()
     return connection
-
-
-def connection_secret_set(*, connection: LRSConnection, secret: str) -> None:
-    """Replace a connection's secret (encrypted at rest)."""
-    connection.secret_encrypted = secret_encrypt(secret)
-    connection.save(update_fields=["secret_encrypted"])

@@ -38,6 +38,15 @@ class Scenario(models.Model):
     content_item = models.ForeignKey(
         "content.ContentItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="scenarios"
     )
+    required_by_criteria = models.ManyToManyField(
+        "roles.Criterion",
+        blank=True,
+        related_name="required_scenarios",
+        # Declared here (the higher app) so no relation runs from roles up to assessments; the table is the one
+        # `roles.Criterion.required_scenarios` created, kept with its rows.
+        db_table="roles_criterion_required_scenarios",
+        help_text="Criteria that require a passing attempt of this very scenario.",
+    )
     scoring_rule = models.CharField(max_length=16, choices=ScoringRule.choices, default=ScoringRule.PERCENT)
     pass_mark = models.DecimalField(
         max_digits=5,

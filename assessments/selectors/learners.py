@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from content.models import LearningPath
 from program.models import Person
-from roles.models import LearningPath
 
 from ..models import Attempt, GateException, GateGrant, PersonReadiness, SignOff
 

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from program.models import Person
 from program.selectors import people_visible_to
-from roles.choices import Grandfathering, VersionStatus
+from roles.choices import VersionStatus
 from roles.models import StandardVersion
 from roles.services import VersionDiff, standard_version_diff
 
 from ..choices import SignOffDecision
 from ..models import SignOff
+from ..readiness import grandfathered_reassessment
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,13 @@ def version_change_consequences(
         seen.add(signoff.person_id)
         if signoff.standard_version_id not in diffs:
             diffs[signoff.standard_version_id] = standard_version_diff(old=signoff.standard_version, new=version)
-        reassess = diffs[signoff.standard_version_id].reassess_keys
-        if standard.grandfathering == Grandfathering.REASSESS_ALL:
+        reassess = grandfathered_reassessment(
+            grandfathering=standard.grandfathering, changed_keys=diffs[signoff.standard_version_id].reassess_keys
+        )
+        if reassess is None:
             outcome, reassess = f"Must re-assess every criterion on v{version.number}", []
-        elif standard.grandfathering == Grandfathering.KEEP_UNTIL_EXPIRY or not reassess:
-            outcome, reassess = "Stays valid until the sign-off expires", []
+        elif not reassess:
+            outcome = "Stays valid until the sign-off expires"
         else:
             outcome = "Stays valid; must re-assess the changed criteria"
         consequences.append(

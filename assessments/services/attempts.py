@@ -90,7 +90,7 @@ def attempts_record_history(*, person: Person, attempts: list[dict], queue_recom
     def team_id_on(day: datetime.date) -> int | None:
         team_id = person.team_id
         for membership in memberships:
-            if membership.started_on <= day and (membership.ended_on is None or day < membership.ended_on):
+            if membership.covers(day):
                 team_id = membership.team_id
         return team_id
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from program.choices import AuditAction
 from program.models import AuditEntry, Person
-from program.selectors import person_for_user, team_ids_with_descendants, user_is_program_admin
+from program.selectors import person_for_user, team_ids_managed_by, user_is_program_admin
 from program.services import audit_record
 from roles.models import Gate
 
@@ -30,8 +30,7 @@ def _may_approve_exception(*, approver: User, person: Person) -> bool:
         return False
     if person.manager_id == approver_person.pk:
         return True
-    managed = team_ids_with_descendants(set(approver_person.managed_teams.values_list("id", flat=True)))
-    return person.team_id in managed
+    return person.team_id in team_ids_managed_by(approver_person)
 
 
 def _benefits(user: User, person: Person) -> bool:

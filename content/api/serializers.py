@@ -1,9 +1,9 @@
-"""Serializers of content items, versions and refresh tickets."""
+"""Serializers of content items, versions, refresh tickets and learning paths."""
 
 from rest_framework import serializers
 
 from content.choices import RefreshStatus
-from content.models import ContentItem, ContentVersion, RefreshTicket
+from content.models import ContentItem, ContentVersion, LearningPath, PathStep, RefreshTicket
 from program.api.model_serializer import ModelSerializer
 from program.api.serializers import VisiblePersonField
 
@@ -60,3 +60,17 @@ class RefreshTicketOpenSerializer(ModelSerializer):
     class Meta:
         model = RefreshTicket
         fields = ["item", "reason", "source", "source_reference", "owner", "due_on"]
+
+
+class PathStepSerializer(ModelSerializer):
+    class Meta:
+        model = PathStep
+        fields = ["id", "position", "kind", "content_item", "skills", "required"]
+
+
+class LearningPathSerializer(ModelSerializer):
+    steps = PathStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LearningPath
+        fields = ["id", "role", "title", "description", "steps"]

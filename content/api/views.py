@@ -1,11 +1,17 @@
-"""API of content items (retire), their versions (release) and refresh tickets (open, move along or close)."""
+"""API of content items (retire), their versions (release), refresh tickets (open, move along or close) and learning
+paths."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from content.filtersets import ContentItemFilterSet, ContentVersionFilterSet, RefreshTicketFilterSet
-from content.models import ContentItem, ContentVersion, RefreshTicket
+from content.filtersets import (
+    ContentItemFilterSet,
+    ContentVersionFilterSet,
+    LearningPathFilterSet,
+    RefreshTicketFilterSet,
+)
+from content.models import ContentItem, ContentVersion, LearningPath, RefreshTicket
 from content.services import (
     content_item_retire,
     content_version_release,
@@ -19,6 +25,7 @@ from .serializers import (
     ContentItemSerializer,
     ContentVersionReleaseSerializer,
     ContentVersionSerializer,
+    LearningPathSerializer,
     RefreshTicketOpenSerializer,
     RefreshTicketSerializer,
     RefreshTicketStatusSerializer,
@@ -75,3 +82,13 @@ class RefreshTicketViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
         serializer.is_valid(raise_exception=True)
         ticket = refresh_ticket_set_status(ticket=self.get_object(), actor=request.user, **serializer.validated_data)
         return Response(self.serializer_class(self.get_queryset().get(pk=ticket.pk)).data)
+
+
+class LearningPathViewSet(ReadOnlyApiViewSet):
+    """The learning path of each role, with its ordered steps."""
+
+    queryset = LearningPath.objects.prefetch_related("steps__skills")
+    visibility = Visibility.everyone()
+    serializer_class = LearningPathSerializer
+    filterset_class = LearningPathFilterSet
+    scope_family = "standards"

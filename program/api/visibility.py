@@ -14,39 +14,30 @@ class Visibility:
     """How a viewset narrows its queryset to what the caller may see."""
 
     apply: Callable[[User | AnonymousUser, QuerySet], QuerySet]
-    description: str
 
     @classmethod
     def everyone(cls) -> "Visibility":
         """The program's definition (roles, standards, content, scenarios...): every signed-in user reads it."""
-        return cls(lambda user, queryset: queryset, "every signed-in user")
+        return cls(lambda user, queryset: queryset)
 
     @classmethod
     def through_person(cls, via: str) -> "Visibility":
-        """Records about a person: learners see their own, coaches their learners', managers their teams'."""
-        return cls(
-            lambda user, queryset: selectors.visible_through_people(user, queryset, via=via),
-            "learners see their own, coaches their learners', managers their teams' (and below), L&D admins all",
-        )
+        """Records about a person: learners see their own, coaches their learners', managers their teams' (and
+        below), L&D admins all."""
+        return cls(lambda user, queryset: selectors.visible_through_people(user, queryset, via=via))
 
     @classmethod
     def through_team(cls, via: str) -> "Visibility":
-        return cls(
-            lambda user, queryset: selectors.visible_through_teams(user, queryset, via=via),
-            "members see their team, managers the teams they manage (and below), L&D admins all",
-        )
+        """Records about a team: members see their team, managers the teams they manage (and below), L&D admins
+        all."""
+        return cls(lambda user, queryset: selectors.visible_through_teams(user, queryset, via=via))
 
     @classmethod
     def org_aggregates(cls) -> "Visibility":
-        return cls(
-            lambda user, queryset: queryset if selectors.user_reads_org_aggregates(user) else queryset.none(),
-            "L&D admins and managers",
-        )
+        """Org-wide aggregates (equity audits): L&D admins and managers."""
+        return cls(lambda user, queryset: queryset if selectors.user_reads_org_aggregates(user) else queryset.none())
 
     @classmethod
     def program_admins(cls) -> "Visibility":
         """Operational records of the program (LRS sync runs, quarantine): L&D admins and integrations."""
-        return cls(
-            lambda user, queryset: queryset if selectors.user_reads_everyone(user) else queryset.none(),
-            "L&D admins and integrations",
-        )
+        return cls(lambda user, queryset: queryset if selectors.user_reads_everyone(user) else queryset.none())

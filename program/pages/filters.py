@@ -10,8 +10,7 @@ from django import forms
 from django.db.models import F
 from django.utils import timezone
 
-from program.models import Region, Service, Team
-from roles.models import Role
+from program.models import Region, Role, Service, Team
 
 from .access import Viewer
 

@@ -3,14 +3,12 @@
 from rest_framework import serializers
 
 from program.api.model_serializer import ModelSerializer
+from program.models import Role
 from roles.models import (
     Criterion,
     Gate,
-    LearningPath,
     LevelDescriptor,
-    PathStep,
     ReadinessStandard,
-    Role,
     Skill,
     StandardVersion,
 )
@@ -92,17 +90,3 @@ class GateSerializer(ModelSerializer):
     class Meta:
         model = Gate
         fields = ["id", "kind", "service", "required_standard", "active"]
-
-
-class PathStepSerializer(ModelSerializer):
-    class Meta:
-        model = PathStep
-        fields = ["id", "position", "kind", "content_item", "skills", "required"]
-
-
-class LearningPathSerializer(ModelSerializer):
-    steps = PathStepSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = LearningPath
-        fields = ["id", "role", "title", "description", "steps"]

@@ -10,6 +10,5 @@ router.register("skills", views.SkillViewSet)
 router.register("standards", views.ReadinessStandardViewSet)
 router.register("standard-versions", views.StandardVersionViewSet)
 router.register("gates", views.GateViewSet)
-router.register("learning-paths", views.LearningPathViewSet)
 
 urlpatterns = router.urls

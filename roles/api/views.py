@@ -1,4 +1,4 @@
-"""API of roles, skills, standards and versions (publish, new draft), gates and learning paths."""
+"""API of roles, skills, standards and versions (publish, new draft) and gates."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -7,20 +7,19 @@ from rest_framework.response import Response
 
 from program.api.viewsets import ReadOnlyApiViewSet
 from program.api.visibility import Visibility
+from program.models import Role
 from roles.filtersets import (
     GateFilterSet,
-    LearningPathFilterSet,
     ReadinessStandardFilterSet,
     RoleFilterSet,
     SkillFilterSet,
     StandardVersionFilterSet,
 )
-from roles.models import Gate, LearningPath, ReadinessStandard, Role, Skill, StandardVersion
+from roles.models import Gate, ReadinessStandard, Skill, StandardVersion
 from roles.services import standard_version_new_draft, standard_version_publish
 
 from .serializers import (
     GateSerializer,
-    LearningPathSerializer,
     NewDraftSerializer,
     ReadinessStandardSerializer,
     RoleSerializer,
@@ -98,13 +97,3 @@ class GateViewSet(ReadOnlyApiViewSet):
     serializer_class = GateSerializer
     filterset_class = GateFilterSet
     scope_family = "gates"
-
-
-class LearningPathViewSet(ReadOnlyApiViewSet):
-    """The learning path of each role, with its ordered steps."""
-
-    queryset = LearningPath.objects.prefetch_related("steps__skills")
-    visibility = Visibility.everyone()
-    serializer_class = LearningPathSerializer
-    filterset_class = LearningPathFilterSet
-    scope_family = "standards"

@@ -23,7 +23,13 @@ from tests.assessments.factories import (
     SignOffFactory,
     StatementFactory,
 )
-from tests.content.factories import ContentItemFactory, ContentVersionFactory, RefreshTicketFactory
+from tests.content.factories import (
+    ContentItemFactory,
+    ContentVersionFactory,
+    LearningPathFactory,
+    PathStepFactory,
+    RefreshTicketFactory,
+)
 from tests.equity.factories import EquityAuditFactory, EquityFindingFactory
 from tests.program.factories import (
     AuditEntryFactory,
@@ -37,8 +43,6 @@ from tests.program.factories import (
 from tests.roles.factories import (
     CriterionFactory,
     GateFactory,
-    LearningPathFactory,
-    PathStepFactory,
     ReadinessStandardFactory,
     RoleFactory,
     SkillFactory,
@@ -142,7 +146,7 @@ CASES = [
         "service",
         lambda o: o.service_id,
     ),
-    ResourceCase("roles-api:learningpath", "standards", EVERYONE, _path_with_step, "role", lambda o: o.role_id),
+    ResourceCase("content-api:learningpath", "standards", EVERYONE, _path_with_step, "role", lambda o: o.role_id),
     ResourceCase(
         "content-api:contentitem",
         "content",

@@ -33,10 +33,10 @@ from tests.assessments.factories import (
     SignOffFactory,
     StatementFactory,
 )
-from tests.content.factories import ContentVersionFactory, RefreshTicketFactory
+from tests.content.factories import ContentVersionFactory, PathStepFactory, RefreshTicketFactory
 from tests.equity.factories import EquityFindingFactory
 from tests.program.factories import AuditEntryFactory, ServiceFactory, TeamMembershipFactory
-from tests.roles.factories import CriterionFactory, GateFactory, PathStepFactory
+from tests.roles.factories import CriterionFactory, GateFactory
 
 pytestmark = pytest.mark.django_db
 

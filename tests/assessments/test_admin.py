@@ -12,6 +12,8 @@ from program.choices import AuditAction
 from program.models import AuditEntry
 from tests.admin_support import (
     admin_url,
+    inline_row,
+    page_form_data,
     post_admin_form,
     query_count,
     run_action,
@@ -200,3 +202,43 @@ def test_signoff_changelist_queries_do_not_grow(admin_client):
     few = query_count(admin_client, admin_url(SignOff))
     SignOffFactory.create_batch(12)
     assert query_count(admin_client, admin_url(SignOff)) == few
+
+
+def required_scenarios_formset(response):
+    return next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Scenario.required_by_criteria.through
+    )
+
+
+def test_a_draft_criterion_requires_scenarios_through_its_inline(admin_client):
+    """The relation is declared by assessments; its admin adds the inline to the roles criterion page."""
+    from roles.models import Criterion
+
+    criterion, scenario = CriterionFactory(), ScenarioFactory()
+    url = admin_url(Criterion, "change", criterion.pk)
+    page = admin_client.get(url)
+    prefix = required_scenarios_formset(page).prefix
+    data = page_form_data(page) | {f"{prefix}-TOTAL_FORMS": "1"} | inline_row(prefix, 0, {"scenario": scenario.pk})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content
+    assert list(criterion.required_scenarios.all()) == [scenario]
+
+
+def test_the_required_scenarios_of_a_published_criterion_are_frozen(admin_client):
+    from roles.models import Criterion
+
+    criterion = CriterionFactory(version=StandardVersionFactory(published=True))
+    criterion.required_scenarios.add(ScenarioFactory())
+    page = admin_client.get(admin_url(Criterion, "change", criterion.pk))
+    inline = next(
+        inline
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.model is Scenario.required_by_criteria.through
+    )
+    assert (inline.has_add_permission, inline.has_change_permission, inline.has_delete_permission) == (
+        False,
+        False,
+        False,
+    )

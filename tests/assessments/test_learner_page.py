@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.assessments.readiness_factories import person_with_login, program_setup, recompute
-from tests.roles.factories import LearningPathFactory, PathStepFactory
+from tests.content.factories import LearningPathFactory, PathStepFactory
 
 pytestmark = pytest.mark.django_db
 ME = reverse("assessments:learner-home")

@@ -3,7 +3,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from content.choices import ContentKind
-from content.models import ContentItem, ContentVersion, RefreshTicket
+from content.models import ContentItem, ContentVersion, LearningPath, PathStep, RefreshTicket
+from tests.roles.factories import RoleFactory
 
 
 class ContentItemFactory(DjangoModelFactory):
@@ -32,3 +33,21 @@ class RefreshTicketFactory(DjangoModelFactory):
 
     item = factory.SubFactory(ContentItemFactory)
     reason = "Runbook screenshots are out of date."
+
+
+class LearningPathFactory(DjangoModelFactory):
+    class Meta:
+        model = LearningPath
+
+    role = factory.SubFactory(RoleFactory)
+    title = factory.LazyAttribute(lambda o: f"{o.role.name} path")
+
+
+class PathStepFactory(DjangoModelFactory):
+    class Meta:
+        model = PathStep
+
+    path = factory.SubFactory(LearningPathFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = ContentKind.LAB
+    content_item = factory.SubFactory(ContentItemFactory)

@@ -27,7 +27,7 @@ from program.tokens import api_token_create
 from tests.admin_support import admin_url, post_admin_form, query_count
 from tests.assessments.factories import AttemptFactory, SignOffFactory
 from tests.assessments.lrs.rows import lrs_rows_create
-from tests.content.factories import ContentVersionFactory, RefreshTicketFactory
+from tests.content.factories import ContentVersionFactory, PathStepFactory, RefreshTicketFactory
 from tests.equity.factories import EquityFindingFactory
 from tests.program.factories import (
     AuditEntryFactory,
@@ -40,7 +40,6 @@ from tests.program.factories import (
 from tests.roles.factories import (
     GateFactory,
     LevelDescriptorFactory,
-    PathStepFactory,
     RoleFactory,
     SkillFactory,
     SkillTagFactory,

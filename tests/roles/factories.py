@@ -2,20 +2,17 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from roles.choices import GateKind, StepKind, VersionStatus
+from program.models import Role
+from roles.choices import GateKind, VersionStatus
 from roles.models import (
     Criterion,
     Gate,
-    LearningPath,
     LevelDescriptor,
-    PathStep,
     ReadinessStandard,
-    Role,
     Skill,
     SkillTag,
     StandardVersion,
 )
-from tests.content.factories import ContentItemFactory
 
 
 class RoleFactory(DjangoModelFactory):
@@ -89,21 +86,3 @@ class GateFactory(DjangoModelFactory):
 
     kind = GateKind.DEPLOY
     required_standard = factory.SubFactory(ReadinessStandardFactory)
-
-
-class LearningPathFactory(DjangoModelFactory):
-    class Meta:
-        model = LearningPath
-
-    role = factory.SubFactory(RoleFactory)
-    title = factory.LazyAttribute(lambda o: f"{o.role.name} path")
-
-
-class PathStepFactory(DjangoModelFactory):
-    class Meta:
-        model = PathStep
-
-    path = factory.SubFactory(LearningPathFactory)
-    position = factory.Sequence(lambda n: n + 1)
-    kind = StepKind.LAB
-    content_item = factory.SubFactory(ContentItemFactory)

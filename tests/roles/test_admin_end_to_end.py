@@ -3,10 +3,10 @@
 import pytest
 
 from content.choices import ContentStatus
-from content.models import ContentItem
-from program.models import AuditEntry
+from content.models import ContentItem, LearningPath
+from program.models import AuditEntry, Role
 from roles.choices import VersionStatus
-from roles.models import Criterion, LearningPath, ReadinessStandard, Role, Skill, SkillTag, StandardVersion
+from roles.models import Criterion, ReadinessStandard, Skill, SkillTag, StandardVersion
 from tests.admin_support import (
     admin_url,
     all_messages,

@@ -27,7 +27,7 @@ from assessments.models import (
     SignOff,
     Statement,
 )
-from content.models import ContentItem, RefreshTicket
+from content.models import ContentItem, LearningPath, RefreshTicket
 from program.constants import (
     COACH_GROUP,
     EXECUTIVE_GROUP,
@@ -36,10 +36,10 @@ from program.constants import (
     LEARNER_GROUP,
     MANAGER_GROUP,
 )
-from program.models import Person, Region, Service, Shift, Team, TeamMembership
+from program.models import Person, Region, Role, Service, Shift, Team, TeamMembership
 from program.selectors import people_visible_to, team_of_person_on, teams_visible_to
 from roles.choices import GateKind, VersionStatus
-from roles.models import Gate, LearningPath, ReadinessStandard, Role
+from roles.models import Gate, ReadinessStandard
 from seeds.data_files import DATA_DIR, DemoData, DemoDataError
 from seeds.planning import HistoryPlanner, plan_people
 

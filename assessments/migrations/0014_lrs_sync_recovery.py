@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0012_gate_exception_approval'),
+        ('assessments', '0013_scenario_required_by_criteria'),
     ]
 
     operations = [

@@ -7,8 +7,8 @@ class Migration(migrations.Migration):
     """The Executive group: reads every dashboard, team guide and the weekly scorecard."""
 
     dependencies = [
-        ("program", "0009_evidence_never_deleted"),
-        ("assessments", "0013_lrs_sync_recovery"),
+        ("program", "0011_role_permissions_follow_the_model"),
+        ("assessments", "0014_lrs_sync_recovery"),
     ]
 
     operations = [migrations.RunPython(sync_group_permissions, migrations.RunPython.noop)]
