@@ -201,11 +201,15 @@ def start_gunicorn(port: int) -> subprocess.Popen:
             str(WORKERS),
             "--log-level",
             "warning",
+            # The pages' first chart in a worker starts vl-convert's JavaScript engine: seconds on a busy machine.
+            "--timeout",
+            os.environ.get("BENCH_GUNICORN_TIMEOUT", "300"),
         ],
         cwd=PROJECT_DIR,
         env=env,
     )
-    deadline = time.monotonic() + 30
+    # Workers import Django and connect: on a busy shared machine that can take well over 30 s.
+    deadline = time.monotonic() + float(os.environ.get("BENCH_START_TIMEOUT", "180"))
     while time.monotonic() < deadline:
         try:
             httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)

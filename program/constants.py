@@ -5,3 +5,5 @@ COACH_GROUP = "Coach"
 MANAGER_GROUP = "Manager"
 LEARNER_GROUP = "Learner"
 INTEGRATION_GROUP = "Integration"
+# Reads every dashboard and the weekly scorecard; changes nothing (added by migration program/0007).
+EXECUTIVE_GROUP = "Executive"

@@ -1,12 +1,19 @@
 """The permission groups of the program and the model permissions each one holds.
 
 Applied by data migrations (program/0003 and any later migration that adds models), so a fresh database
-always has the groups: L&D admin, Coach, Manager, Learner, Integration.
+always has the groups: L&D admin, Coach, Manager, Learner, Integration, Executive.
 """
 
 from django.contrib.auth.management import create_permissions
 
-from .constants import COACH_GROUP, INTEGRATION_GROUP, LD_ADMIN_GROUP, LEARNER_GROUP, MANAGER_GROUP
+from .constants import (
+    COACH_GROUP,
+    EXECUTIVE_GROUP,
+    INTEGRATION_GROUP,
+    LD_ADMIN_GROUP,
+    LEARNER_GROUP,
+    MANAGER_GROUP,
+)
 
 PROGRAM_APPS = ("program", "roles", "content", "assessments", "equity")
 ALL_ACTIONS = ("view", "add", "change", "delete")
@@ -74,6 +81,14 @@ GROUP_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("content", "learningpath"): ("view",),
         ("content", "pathstep"): ("view",),
         ("assessments", "scenario"): ("view",),
+    },
+    # Executives read the program's pages (dashboards, scorecard, every team's guide); in the admin, only views.
+    EXECUTIVE_GROUP: {
+        ("program", "team"): ("view",),
+        ("program", "service"): ("view",),
+        ("program", "role"): ("view",),
+        ("roles", "*"): ("view",),
+        ("equity", "*"): ("view",),
     },
     INTEGRATION_GROUP: {(app, "*"): ("view",) for app in PROGRAM_APPS}
     | {

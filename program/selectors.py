@@ -7,7 +7,7 @@ everyone. A person can wear several hats; they see the union.
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from .constants import INTEGRATION_GROUP, LD_ADMIN_GROUP
+from .constants import EXECUTIVE_GROUP, INTEGRATION_GROUP, LD_ADMIN_GROUP
 from .models import Person, Team, TeamMembership
 
 
@@ -31,6 +31,11 @@ def user_is_program_admin(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or LD_ADMIN_GROUP in _group_names(user)
+
+
+def user_is_executive(user: User | AnonymousUser) -> bool:
+    """Members of the Executive group read every dashboard, team guide and the scorecard (and change nothing)."""
+    return user.is_authenticated and user.is_active and EXECUTIVE_GROUP in _group_names(user)
 
 
 def user_reads_everyone(user: User | AnonymousUser) -> bool:

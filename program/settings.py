@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "program.pages.context_processors.navigation",
             ],
         },
     },
@@ -226,6 +227,8 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "readiness-portal@localhost")
+# Where emails link back to (the weekly scorecard), without a trailing slash.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: with no REDIS_URL, tasks run eagerly in-process so the portal needs no servers.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -263,6 +266,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Each LRS connection has its own interval; this only looks every minute for the ones that are due.
     "lrs-sync-due-connections": {"task": "assessments.tasks.lrs_sync_due_connections", "schedule": 60.0},
     # Expire sign-offs past their validity and send the 30-day reminders, once a day before the working day.
+    # The executives' scorecard, every Monday before the working day.
+    "pages-scorecard-weekly": {
+        "task": "pages.scorecard_email_weekly",
+        "schedule": crontab(day_of_week=1, hour=6, minute=30),
+    },
     "readiness-expire-daily": {
         "task": "assessments.tasks.readiness_expire_daily",
         "schedule": crontab(hour=5, minute=0),

@@ -8,9 +8,10 @@ from assessments.api.gate_check import GateCheckView
 
 from . import views
 from .incidents.views import pagerduty_webhook
+from .pages import views as pages_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", pages_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -20,6 +21,7 @@ urlpatterns = [
     # Before any `api/` include: the gate check is owned by assessments, the rest of the API by its routers.
     path("api/gates/check", GateCheckView.as_view(), name="gate-check"),
     path("api/", include("program.api.root_urls")),
+    path("", include("program.pages.urls")),
     path("", include("assessments.urls")),
 ]
 

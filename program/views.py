@@ -1,17 +1,8 @@
-"""Program-wide pages: the landing page and a health check for load balancers."""
+"""A health check for load balancers and the 404 handler (the pages people use are in program/pages/)."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.defaults import page_not_found
-
-from .selectors import person_for_user
-
-
-@login_required
-def home(request):
-    return render(request, "program/home.html", {"person": person_for_user(request.user)})
 
 
 def healthz(request):

@@ -29,7 +29,14 @@ from assessments.models import (
     Statement,
 )
 from content.models import ContentItem, LearningPath, RefreshTicket
-from program.constants import COACH_GROUP, INTEGRATION_GROUP, LD_ADMIN_GROUP, LEARNER_GROUP, MANAGER_GROUP
+from program.constants import (
+    COACH_GROUP,
+    EXECUTIVE_GROUP,
+    INTEGRATION_GROUP,
+    LD_ADMIN_GROUP,
+    LEARNER_GROUP,
+    MANAGER_GROUP,
+)
 from program.models import Incident, Person, Region, Role, Service, Shift, Team, TeamMembership
 from program.selectors import people_visible_to, team_of_person_on, teams_visible_to
 from roles.choices import GateKind, VersionStatus
@@ -284,6 +291,7 @@ def test_incidents_tell_the_mttr_story_and_feed_refresh_tickets():
         ("manager", MANAGER_GROUP, False),
         ("learner", LEARNER_GROUP, False),
         ("integration", INTEGRATION_GROUP, False),
+        ("executive", EXECUTIVE_GROUP, False),
     ],
 )
 def test_demo_logins_log_in(client, username, group, staff):
@@ -310,6 +318,18 @@ def test_each_demo_login_has_something_to_see():
     assert PersonReadiness.objects.get(person=learner).status == ReadinessStatus.IN_PROGRESS
     assert people_visible_to(User.objects.get(username="learner")).get() == learner
     assert people_visible_to(User.objects.get(username="ld-admin")).count() == Person.objects.count()
+
+
+@pytest.mark.parametrize("username", ["admin", "ld-admin", "coach", "manager", "learner", "executive"])
+def test_each_demo_login_follows_every_link_of_its_navigation(client, username):
+    """Nobody sees a link they cannot follow, and every page renders with the demo data."""
+    assert client.post("/accounts/login/", {"username": username, "password": PASSWORD}).status_code == 302
+    home = client.get("/").content.decode()
+    nav = home.split('<nav aria-label="Main">')[1].split("</nav>")[0]
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert len(links) >= 2
+    for url in links:
+        assert client.get(url).status_code == 200, (username, url)
 
 
 def test_a_wrong_reference_in_the_data_files_is_named(tmp_path):
