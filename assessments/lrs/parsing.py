@@ -176,7 +176,7 @@ def _extension_value(name: str, value, iri: str):
     elif name in ("steps_completed", "errors"):
         # The attempt's own shape (assessments.constants.STEP_LIST), so what the API refuses is quarantined here.
         if problem := STEP_LIST.problem(value):
-            raise StatementRejected(f"extension {iri}: {problem}")
+            raise StatementRejected(f"extension {iri} must be a list of strings: {problem}")
     elif name.startswith("time_to_"):
         if isinstance(value, str):
             try:
