@@ -89,7 +89,7 @@ def lrs_sync_due_connections() -> list[int]:
     return due
 
 
-@shared_task(time_limit=600)
+@shared_task(soft_time_limit=570, time_limit=600)
 def event_coverage_warnings_daily() -> int:
     """Daily: warn L&D admins and service managers about events whose on-call coverage is short (beat)."""
     return event_coverage_warnings_send()

@@ -184,6 +184,9 @@ def difference_in_differences(changes: dict[str, tuple[bool, float]], *, seed: i
     estimate = float(_difference_of_means(t, c))
     low, high = studentized_bootstrap_interval(t, c, estimate=estimate, seed=seed)
     assignments = math.comb(len(t) + len(c), len(t))
+    if min(len(t), len(c)) < 2:
+        # scipy's permutation test needs two units an arm; one unit an arm has no p worth reporting anyway.
+        return Estimate(estimate, low, high, None, treated, control, assignments, True)
     permutation = stats.permutation_test(
         (t, c),
         _difference_of_means,
@@ -249,7 +252,11 @@ def wording(result: Estimate, design: Design, metric_label: str) -> str:
         return f"No estimate: {metric_label} needs at least one trained and one holdout unit with data in both windows."
     scale = " (on the log scale)" if design.summary == Summary.LOG_MEAN else ""
     numbers = f"{result.estimate:+.4g}{scale}, 95% interval {_number(result.low)} to {_number(result.high)}"
-    p_text = f"permutation p = {result.p_value:.3g} over {result.assignments} labellings"
+    p_text = (
+        f"permutation p = {result.p_value:.3g} over {result.assignments} labellings"
+        if result.p_value is not None
+        else "no permutation p: one unit in an arm"
+    )
     if result.covers_zero:
         return f"No detectable effect of training on {metric_label}: {numbers} covers zero ({p_text})."
     better = (result.estimate < 0) == design.lower_is_better

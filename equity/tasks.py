@@ -5,7 +5,7 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(time_limit=1800)
+@shared_task(soft_time_limit=1740, time_limit=1800)
 def audit_run(audit_id: int) -> str:
     """Run one requested equity audit; returns its status."""
     return services.audit_run(audit_id=audit_id).status

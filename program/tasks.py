@@ -24,7 +24,7 @@ def prometheus_pull_due_sources() -> list[int]:
     return due
 
 
-@shared_task(soft_time_limit=1800, time_limit=1900)
+@shared_task(soft_time_limit=1740, time_limit=1800)
 def prometheus_source_pull(source_id: int) -> dict:
     """Pull one source (resuming where it last ended); a failure is recorded on the source."""
     source = PrometheusSource.objects.filter(pk=source_id, active=True).first()

@@ -161,6 +161,8 @@ class DemoLoader:
         logins = self.data.people["logins"]
         password_hash = None
         user_for_person = {}
+        # A login that is a person mails as that person (expiry reminders, coverage warnings reach them).
+        email_of_person = {plan.key: plan.email for plan in self.people_plan}
         for account in logins["accounts"]:
             user = User.objects.filter(username=account["username"]).first()
             if user is None:
@@ -168,6 +170,7 @@ class DemoLoader:
                 password_hash = password_hash or make_password(logins["password"])
                 user = User.objects.create(
                     username=account["username"],
+                    email=email_of_person.get(account.get("person"), ""),
                     password=password_hash,
                     is_staff=account.get("is_staff", False),
                     is_superuser=account.get("is_superuser", False),

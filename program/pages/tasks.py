@@ -5,6 +5,6 @@ from celery import shared_task
 from .scorecard_email import scorecard_email_send
 
 
-@shared_task(name="pages.scorecard_email_weekly", time_limit=300)
+@shared_task(name="pages.scorecard_email_weekly", soft_time_limit=270, time_limit=300)
 def scorecard_email_weekly() -> int:
     return scorecard_email_send()

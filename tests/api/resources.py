@@ -165,6 +165,10 @@ CASES = [
         "operations",
         EVERYONE,
         lambda org, p: OperationalEventFactory(services=[ServiceFactory()]),
+        "service",
+        lambda o: o.services.get().pk,
+    ),
+    ResourceCase(
         "program-api:incident",
         "incidents",
         TEAM,

@@ -59,3 +59,12 @@ def test_bad_write_bodies_are_400(org, admin_api):
     assert {"email", "full_name", "team"} <= set(response.json())
     garbage = admin_api.post(reverse("program-api:person-list"), "{not json", content_type="application/json")
     assert garbage.status_code == 400
+
+
+def test_errors_of_list_items_keyed_by_index_render_as_json():
+    """DRF keys a list item's errors by its index (an int), which orjson refuses unless told: never a 500."""
+    from program.api.renderers import FastJsonRenderer
+
+    assert FastJsonRenderer().render({"samples": {0: {"value": ["A number is required."]}}}) == (
+        b'{"samples":{"0":{"value":["A number is required."]}}}'
+    )

@@ -77,3 +77,11 @@ def test_dose_response_slope():
     dosed = [UnitSeries(u.unit, u.treated, u.observations, dose=i / 7) for i, u in enumerate(units)]
     result = analyse(dosed, design).dose_response
     assert result is not None and len(result.points) == 8 and result.low <= result.slope <= result.high
+
+
+def test_one_unit_in_an_arm_gives_an_estimate_without_a_permutation_p():
+    """scipy's permutation test refuses an arm of one; the estimate stands, the p is absent, never a crash."""
+    result = difference_in_differences({"a": (True, -5.0), "b": (False, 1.0), "c": (False, 2.0)}, seed=1)
+    assert result.estimate == -6.5
+    assert result.p_value is None
+    assert not result.detected

@@ -136,7 +136,7 @@ def test_content_verdicts(before_n, after_n, before, after, verdict):
 
 
 def test_equity_view_shows_findings_and_suppressed_cells_as_suppressed(client):
-    shown = EquityFindingFactory(group="region=emea", value=0.82, n=40, flag=FindingFlag.NONE)
+    shown = EquityFindingFactory(group="region=emea", value=0.82, n=40, flag=FindingFlag.GREEN)
     shown.audit.run_at = days_from_now(-1)
     shown.audit.save()
     EquityFindingFactory(audit=shown.audit, group="region=apac", value=0.31, n=4, flag=FindingFlag.SUPPRESSED)

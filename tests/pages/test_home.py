@@ -90,7 +90,7 @@ def test_a_manager_sees_their_teams_gaps_and_expiries_and_only_their_teams(clien
 
 def test_an_ld_admin_sees_the_program_queues_with_links(client):
     ContentItemFactory(title="Stale rollback lab", status=ContentStatus.PUBLISHED, review_by=days_from_now(-10).date())
-    finding = EquityFindingFactory(flag=FindingFlag.ADVERSE_IMPACT, group="region=apac", value=0.61, n=44)
+    finding = EquityFindingFactory(flag=FindingFlag.RED, group="region=apac", value=0.61, n=44)
     finding.audit.run_at = days_from_now(-1)
     finding.audit.save()
     admin = ld_admin()

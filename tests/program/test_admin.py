@@ -26,7 +26,17 @@ from assessments.models import (
 )
 from equity.models import EquityFinding
 from program.groups import PROGRAM_APPS
-from program.models import AuditEntry, MetricSample, Person, RejectedMetricSample, Team, TeamMembership
+from program.incidents.services import pagerduty_subscription_save
+from program.models import (
+    AuditEntry,
+    MetricSample,
+    PagerDutyServiceMapping,
+    Person,
+    ReceivedWebhook,
+    RejectedMetricSample,
+    Team,
+    TeamMembership,
+)
 from program.services import person_join
 from program.tokens import api_token_create
 from tests.admin_support import admin_url, post_admin_form, query_count
@@ -36,6 +46,7 @@ from tests.content.factories import ContentVersionFactory, PathStepFactory, Refr
 from tests.equity.factories import EquityFindingFactory
 from tests.program.factories import (
     AuditEntryFactory,
+    IncidentFactory,
     PersonFactory,
     ServiceFactory,
     TeamFactory,
@@ -128,6 +139,10 @@ def make_one_of_everything() -> None:
     api_token_create(owner=owner, created_by=owner, name="BI nightly", scopes=["people:read"], expires_in_days=30)
     lrs_rows_create()
     operations_rows_create(service=gate.service)
+    incident = IncidentFactory(services=[gate.service])
+    subscription = pagerduty_subscription_save(name=f"On-call {incident.pk}", secrets=["whsec-admin-test"])
+    PagerDutyServiceMapping.objects.create(pagerduty_service_id=f"P{incident.pk}", service=gate.service)
+    ReceivedWebhook.objects.create(subscription=subscription, webhook_id=f"wh-{incident.pk}", incident=incident)
     calibration_round = CalibrationRound.objects.create(
         scenario=attempt.scenario, rubric_version=attempt.rubric_version, title="Q4 calibration", opened_at=now
     )

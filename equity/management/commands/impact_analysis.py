@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from equity.impact import Design, Summary, analyse
+from equity.impact import Design, Summary, _number, analyse
 from equity.selectors import MTTR, impact_unit_series
 from program.models import Service
 
@@ -83,7 +83,8 @@ class Command(BaseCommand):
             placebo = result.placebo
             self.stdout.write(
                 f"   placebo at {design.placebo_date()}: {placebo.estimate:+.4g}, 95% interval "
-                f"{placebo.low} to {placebo.high}, p = {placebo.p_value:.3g}"
+                f"{_number(placebo.low)} to {_number(placebo.high)}, p = "
+                + ("–" if placebo.p_value is None else f"{placebo.p_value:.3g}")
             )
         if result.dose_response:
             dose = result.dose_response

@@ -9,14 +9,12 @@ from equity.models import EquityAudit, EquityFinding
 from ..charts import Chart
 
 SUPPRESSED = FindingFlag.SUPPRESSED
-# The flag that asks for action: "red" once audits test significance, "adverse impact" before.
-ACTION_FLAGS = {flag for flag in ("red", "adverse_impact") if flag in FindingFlag.values}
+# The flag that asks for action: under four-fifths and significant after Holm.
+ACTION_FLAGS = {FindingFlag.RED}
 FLAG_SYMBOL = {
     "red": "▲ red",
-    "adverse_impact": "▲ adverse impact",
     "amber": "● amber",
     "green": "✓ green",
-    "none": "✓ no concern",
     "reference": "◆ reference",
     "suppressed": "— suppressed",
 }
@@ -100,8 +98,8 @@ class EquityView:
                             "type": "nominal",
                             "title": "Flag",
                             "scale": {
-                                "domain": ["red", "adverse_impact", "amber", "green", "none", "reference"],
-                                "range": ["#D55E00", "#D55E00", "#E69F00", "#009E73", "#009E73", "#0072B2"],
+                                "domain": ["red", "amber", "green", "reference"],
+                                "range": ["#D55E00", "#E69F00", "#009E73", "#0072B2"],
                             },
                         },
                     },
