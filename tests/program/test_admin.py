@@ -72,6 +72,8 @@ VIEW_ONLY_MODELS |= {ActorIdentity, LRSSyncRun, QuarantinedStatement, Statement}
 VIEW_ONLY_MODELS |= {MetricSample, RejectedMetricSample}
 # Written only by an equity audit run.
 VIEW_ONLY_MODELS |= {EquityFinding}
+# Written by calibration rounds and spot-check draws, and by the PagerDuty webhook endpoint.
+VIEW_ONLY_MODELS |= {CalibrationScore, ReviewerCalibration, SpotCheck, ReceivedWebhook}
 # Written by the readiness recompute when a person's recompute fails.
 VIEW_ONLY_MODELS |= {ReadinessFailure}
 
