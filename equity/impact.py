@@ -7,7 +7,7 @@ The estimate is the mean change of trained units minus the mean change of holdou
 bootstrap over units (scipy), its p-value from a permutation of the treatment labels (exact while the number of
 assignments allows, seeded Monte Carlo beyond), and the same analysis at a fake date in the pre-period (a
 placebo) should find nothing. With few units cluster-robust regressions over-reject (Bertrand, Duflo &
-Mullainathan 2004), hence these. `equity.services.impact_analyse` loads the series; see docs/equity.md.
+Mullainathan 2004), hence these. `equity.selectors.impact_analysis` loads the series; see docs/equity.md.
 """
 
 import datetime
@@ -257,6 +257,11 @@ def wording(result: Estimate, design: Design, metric_label: str) -> str:
         if result.p_value is not None
         else "no permutation p: one unit in an arm"
     )
+    if result.low is None or result.high is None:
+        return (
+            f"No detectable effect of training on {metric_label}: {result.estimate:+.4g}{scale} with no interval "
+            "(one unit in an arm: the bootstrap over units needs two an arm)."
+        )
     if result.covers_zero:
         return f"No detectable effect of training on {metric_label}: {numbers} covers zero ({p_text})."
     better = (result.estimate < 0) == design.lower_is_better

@@ -210,3 +210,65 @@ def _signed_off_share_by_service(service_ids: list[int]) -> dict[int, float]:
         if row["people"]:
             shares[row["pk"]] = row["ready"] / row["people"]
     return shares
+
+
+# Days in each of the pre and post windows when none is given. Daily metrics have a value every day, so two
+# weeks are plenty; incidents are rare (the demo has one per service every month or two), so MTTR needs
+# windows long enough to hold at least one incident per unit on each side.
+DEFAULT_WINDOW_DAYS = 14
+METRIC_WINDOW_DAYS = {MTTR: 60}
+
+
+def impact_window_days(*, metric: str, change_date: datetime.date, gap_days: int, today: datetime.date) -> int:
+    """The metric's default window, shortened when the post window would run past today.
+
+    Both windows shrink together (equal pre and post), and the length depends only on the metric and the dates,
+    never on the data, so choosing it cannot favour a result.
+    """
+    available = (today - (change_date + datetime.timedelta(days=gap_days))).days
+    return max(0, min(METRIC_WINDOW_DAYS.get(metric, DEFAULT_WINDOW_DAYS), available))
+
+
+def impact_analysis(
+    *,
+    metric: str,
+    trained_service_ids: list[int],
+    holdout_service_ids: list[int],
+    change_date: datetime.date,
+    gap_days: int,
+    lower_is_better: bool,
+    window_days: int | None = None,
+    by_region: bool = False,
+    randomised: bool = False,
+    today: datetime.date | None = None,
+):
+    """The impact analysis of a metric for trained against holdout services: (ImpactResult, Design).
+
+    Loads the units with `impact_unit_series` and hands them to the pure `equity.impact.analyse`. MTTR is
+    summarised by the mean of logs (heavy-tailed, few incidents) and always one unit per service (incidents
+    have no region); without `window_days` the metric's default window is used (`impact_window_days`).
+    """
+    from .impact import Design, Summary, analyse
+
+    if window_days is None:
+        window_days = impact_window_days(
+            metric=metric, change_date=change_date, gap_days=gap_days, today=today or timezone.localdate()
+        )
+    design = Design(
+        change_date=change_date,
+        window_days=window_days,
+        gap_days=gap_days,
+        summary=Summary.LOG_MEAN if metric == MTTR else Summary.MEAN,
+        lower_is_better=lower_is_better,
+        randomised=randomised,
+    )
+    units, excluded = impact_unit_series(
+        metric=metric,
+        trained_service_ids=trained_service_ids,
+        holdout_service_ids=holdout_service_ids,
+        start=design.placebo_date() - datetime.timedelta(days=window_days),
+        end=change_date + datetime.timedelta(days=gap_days + window_days),
+        by_region=by_region and metric != MTTR,
+    )
+    design = Design(**{**design.__dict__, "excluded_days": excluded})
+    return analyse(units, design, metric_label=metric), design

@@ -2,6 +2,7 @@
 
     manage.py impact_analysis --metric latency_p95_ms --trained cart,checkout-web \
         --holdout pricing-and-tax,fraud-screening,order-confirmation --change-date 2026-09-14 --window 14 --gap 28
+    manage.py impact_analysis --metric mttr_minutes ...   # windows of 60 days unless --window says otherwise
     manage.py impact_analysis --demo      # every trained cohort of seeds/data/operations.toml, every metric
 
 See docs/equity.md for the method and how to read the output.
@@ -15,8 +16,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from equity.impact import Design, Summary, _number, analyse
-from equity.selectors import MTTR, impact_unit_series
+from equity.impact import _number
+from equity.selectors import MTTR, impact_analysis
 from program.models import Service
 
 LOWER_IS_BETTER = {"availability": False, "latency_p95_ms": True, "payment_error_rate": True, MTTR: True}
@@ -31,7 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--trained", default="", help="Slugs of the trained services, comma-separated.")
         parser.add_argument("--holdout", default="", help="Slugs of the holdout services, comma-separated.")
         parser.add_argument("--change-date", type=datetime.date.fromisoformat)
-        parser.add_argument("--window", type=int, default=14, help="Days in each of the pre and post windows.")
+        parser.add_argument(
+            "--window",
+            type=int,
+            help="Days in each of the pre and post windows (default: 14, MTTR 60, cut short at today).",
+        )
         parser.add_argument("--gap", type=int, default=28, help="Days left out after the change (the training).")
         parser.add_argument("--by-region", action="store_true", help="One unit per service and region.")
         parser.add_argument("--randomised", action="store_true", help="The holdout was drawn at random.")
@@ -41,7 +46,7 @@ class Command(BaseCommand):
         if options["demo"]:
             for cohort in demo_cohorts(timezone.localdate()):
                 for metric in LOWER_IS_BETTER:
-                    self.report({**options, **cohort, "metric": metric, "by_region": metric != MTTR})
+                    self.report({**options, **cohort, "metric": metric, "by_region": True})
             return
         if not (options["trained"] and options["holdout"] and options["change_date"]):
             raise CommandError("Give --trained, --holdout and --change-date (or --demo).")
@@ -53,28 +58,21 @@ class Command(BaseCommand):
         unknown = sorted(set(slugs["trained"] + slugs["holdout"]) - set(ids))
         if unknown:
             raise CommandError(f"Unknown services: {', '.join(unknown)}")
-        change, window, gap = options["change_date"], options["window"], options["gap"]
-        metric = options["metric"]
-        design = Design(
-            change_date=change,
-            window_days=window,
-            gap_days=gap,
-            summary=Summary.LOG_MEAN if metric == MTTR else Summary.MEAN,
-            lower_is_better=LOWER_IS_BETTER[metric],
-            randomised=options["randomised"],
-        )
-        units, excluded = impact_unit_series(
+        change, metric = options["change_date"], options["metric"]
+        result, design = impact_analysis(
             metric=metric,
             trained_service_ids=[ids[s] for s in slugs["trained"]],
             holdout_service_ids=[ids[s] for s in slugs["holdout"]],
-            start=design.placebo_date() - datetime.timedelta(days=window),
-            end=change + datetime.timedelta(days=gap + window),
+            change_date=change,
+            gap_days=options["gap"],
+            lower_is_better=LOWER_IS_BETTER[metric],
+            window_days=options["window"],
             by_region=options["by_region"],
+            randomised=options["randomised"],
         )
-        design = Design(**{**design.__dict__, "excluded_days": excluded})
-        result = analyse(units, design, metric_label=metric)
         self.stdout.write(
             f"== {metric}: {', '.join(slugs['trained'])} trained on {change} vs {', '.join(slugs['holdout'])}"
+            f" ({design.window_days}-day windows, {design.gap_days}-day gap)"
         )
         self.stdout.write(f"   {result.wording}")
         for unit, change_value in sorted({**result.main.treated_changes, **result.main.control_changes}.items()):
@@ -113,7 +111,6 @@ def demo_cohorts(today: datetime.date) -> list[dict]:
             "holdout": ",".join(holdout),
             "change_date": today - datetime.timedelta(days=days_ago),
             "gap": gap,
-            "window": 14,
         }
         for days_ago, slugs in sorted(dates.items(), reverse=True)
     ]
