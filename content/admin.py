@@ -75,7 +75,9 @@ class ContentItemAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         # Existing versions are read-only, so the formset only ever carries new ones: each becomes a release.
         for version in formset.save(commit=False):
-            content_version_release(item=form.instance, change_note=version.change_note, link=version.link)
+            content_version_release(
+                item=form.instance, change_note=version.change_note, link=version.link, actor=request.user
+            )
 
     @admin.action(description="Release a new version (write the change note above)", permissions=["change"])
     def release_version_action(self, request, queryset):
@@ -84,11 +86,15 @@ class ContentItemAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
             self.message_user(request, "Write a change note to release a new version.", messages.ERROR)
             return
         link = request.POST.get("link", "").strip()
+
+        def release(item):
+            return content_version_release(item=item, change_note=change_note, link=link, actor=request.user)
+
         apply_to_each(
             self,
             request,
             queryset,
-            lambda item: f"Released {content_version_release(item=item, change_note=change_note, link=link)}.",
+            lambda item: f"Released {release(item)}.",
         )
 
     @admin.action(description="Retire (kept for history, no longer offered)", permissions=["change"])
@@ -100,7 +106,7 @@ class ContentItemAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
             self,
             request,
             queryset.exclude(status=ContentStatus.RETIRED),
-            lambda item: f"Retired {content_item_retire(item=item)}.",
+            lambda item: f"Retired {content_item_retire(item=item, actor=request.user)}.",
         )
 
 
@@ -134,6 +140,7 @@ class ContentVersionAdmin(ServiceRefusalAsFormErrorMixin, EvidenceAdminMixin, ad
             link=obj.link,
             trigger=obj.trigger,
             refresh_tickets=form.cleaned_data.get("refresh_tickets") or (),
+            actor=request.user,
         )
         adopt_saved(obj, version)
 

@@ -46,13 +46,14 @@ def content_version_release(
     published_at: datetime.datetime | None = None,
     trigger: str = VersionTrigger.NEW,
     refresh_tickets: Iterable[RefreshTicket] = (),
+    actor: User | None = None,
 ) -> ContentVersion:
     """Release the next immutable version of an item and mark the item published.
 
     `published_at` defaults to now; loading past history (the demo org, an import) passes the real time.
     `trigger` records what made the version necessary; the `refresh_tickets` it answers (open tickets of this
     item) are closed by it, each with its time to refresh (incident start → this version), and an incident
-    behind them becomes the version's trigger.
+    behind them becomes the version's trigger. Audited with `actor` (the admin, the API caller; None only for loads).
     """
     item = ContentItem.objects.select_for_update().get(pk=item.pk)
     if item.status == ContentStatus.RETIRED:
@@ -94,6 +95,14 @@ def content_version_release(
     if review_by is not None:
         item.review_by = review_by
     item.save(update_fields=["status", "review_by"])
+    audit_record(
+        action=AuditAction.PUBLISHED,
+        actor=actor,
+        object_type="content-version",
+        object_id=version.pk,
+        summary=f"Released {version}",
+        evidence={"item": item.pk, "number": number, "trigger": trigger, "refresh_tickets": [t.pk for t in tickets]},
+    )
     return version
 
 
@@ -157,9 +166,12 @@ def refresh_ticket_update(
 
 
 @transaction.atomic
-def content_item_retire(*, item: ContentItem, replacement: ContentItem | None = None) -> ContentItem:
+def content_item_retire(
+    *, item: ContentItem, replacement: ContentItem | None = None, actor: User | None = None
+) -> ContentItem:
     """Retire an item: it stays for history but is no longer offered; `replacement` names what learners take
-    instead (learning paths still pointing at the retired item are then flagged, see selectors)."""
+    instead (learning paths still pointing at the retired item are then flagged, see selectors). Audited with
+    `actor` (the admin, the API caller)."""
     if replacement is not None:
         if replacement.pk == item.pk:
             raise ValidationError({"replacement": "An item cannot replace itself."})
@@ -172,6 +184,14 @@ def content_item_retire(*, item: ContentItem, replacement: ContentItem | None = 
     item.replaced_by = replacement or item.replaced_by
     item.full_clean()
     item.save(update_fields=["status", "retired_at", "replaced_by"])
+    audit_record(
+        action=AuditAction.REMOVED,
+        actor=actor,
+        object_type="content-item",
+        object_id=item.pk,
+        summary=f"Retired {item}" + (f", replaced by {item.replaced_by}" if item.replaced_by_id else ""),
+        evidence={"replaced_by": item.replaced_by_id},
+    )
     return item
 
 

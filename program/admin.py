@@ -116,6 +116,7 @@ class PersonAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
                 team=obj.team,
                 role=obj.role,
                 started_on=obj.start_date,
+                actor=request.user,
                 **{name: getattr(obj, name) for name in JOIN_ATTRIBUTES},
             )
             adopt_saved(obj, person)
@@ -133,7 +134,9 @@ class PersonAdmin(ServiceRefusalAsFormErrorMixin, admin.ModelAdmin):
         if not moving:
             return
         try:
-            person_move_team(person=obj, team=new_team, role=new_role, on_date=form.cleaned_data["moved_on"])
+            person_move_team(
+                person=obj, team=new_team, role=new_role, on_date=form.cleaned_data["moved_on"], actor=request.user
+            )
         except ValueError as refusal:  # the service refuses a move dated before the current membership
             raise ValidationError(str(refusal)) from refusal
 

@@ -89,15 +89,32 @@ def person_join(
     team: Team,
     role: Role | None = None,
     started_on: datetime.date | None = None,
+    actor: User | None = None,
     **attributes,
 ) -> Person:
-    """Add a person to the program on a team, opening their first membership."""
+    """Add a person to the program on a team, opening their first membership. Audited with `actor` (the admin, the
+    API caller; None only for loads)."""
     started_on = started_on or timezone.localdate()
     person = Person(email=email.strip().lower(), full_name=full_name, team=team, role=role, **attributes)
     person.start_date = person.start_date or started_on
     person.full_clean()
     person.save()
     TeamMembership.objects.create(person=person, team=team, role=role, started_on=started_on)
+    audit_record(
+        action=AuditAction.CHANGED,
+        object_type="person",
+        object_id=person.pk,
+        subject_person=person,
+        actor=actor,
+        summary=f"{person} joined {team} on {started_on}",
+        evidence={
+            "team": team.pk,
+            "role": role.pk if role else None,
+            "manager": person.manager_id,
+            "coach": person.coach_id,
+            "started_on": started_on.isoformat(),
+        },
+    )
     return person
 
 
@@ -147,9 +164,15 @@ def team_set_manager(*, team: Team, manager: Person | None, actor: User | None =
 
 @transaction.atomic
 def person_move_team(
-    *, person: Person, team: Team, on_date: datetime.date | None = None, role: Role | None = None
+    *,
+    person: Person,
+    team: Team,
+    on_date: datetime.date | None = None,
+    role: Role | None = None,
+    actor: User | None = None,
 ) -> TeamMembership:
     """Move a person to another team (and optionally role) from a date; the old membership is closed, not lost.
+    Audited with `actor` (the admin, the API caller; None only for loads).
 
     Their attempts and sign-offs belong to the person, so they move with them; each attempt keeps the team
     it was made on, and the membership history answers "which team was this person on, then".
@@ -169,4 +192,18 @@ def person_move_team(
     person.team = team
     person.role = role
     person.save(update_fields=["team", "role"])
+    audit_record(
+        action=AuditAction.CHANGED,
+        object_type="team-membership",
+        object_id=membership.pk,
+        subject_person=person,
+        actor=actor,
+        summary=f"{person} moved to {team} on {on_date}",
+        evidence={
+            "from_team": current.team_id if current else None,
+            "to_team": team.pk,
+            "role": role.pk if role else None,
+            "on_date": on_date.isoformat(),
+        },
+    )
     return membership

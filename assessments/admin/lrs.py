@@ -198,6 +198,8 @@ class QuarantinedStatementAdmin(EvidenceAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Re-process (after fixing the mapping)")
     def reprocess(self, request, queryset):
-        accepted, rejected = quarantine_reprocess(quarantined=list(queryset.select_related("connection")))
+        accepted, rejected = quarantine_reprocess(
+            quarantined=list(queryset.select_related("connection")), actor=request.user
+        )
         level = messages.SUCCESS if not rejected else messages.WARNING
         self.message_user(request, f"{accepted} accepted; {rejected} still rejected (see their reason).", level)

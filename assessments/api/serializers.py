@@ -2,6 +2,7 @@
 
 LRS connections are only ever named by id and name: their key and secret never leave the admin."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field
@@ -23,6 +24,7 @@ from assessments.models import (
 )
 from program.api.model_serializer import ModelSerializer
 from program.api.serializers import RefusesServerDecidedFields, VisiblePersonField
+from program.selectors import user_is_machine_account
 from roles.models import Gate, StandardVersion
 
 
@@ -74,11 +76,20 @@ class AttemptSerializer(ModelSerializer):
         ]
 
 
+REVIEWER_IS_THE_CALLER = "The reviewer is the caller; only a machine account importing reviewed attempts names one."
+
+
 class AttemptRecordSerializer(ModelSerializer):
-    """Input of `assessments.services.attempts.attempt_record`; the number, team and pass are decided by the service."""
+    """Input of `assessments.services.attempts.attempt_record`; the number, team and pass are decided by the service.
+
+    The reviewer is the caller (their person record), so nobody credits a score to a reviewer of their choosing;
+    only the Integration machine account, which imports attempts reviewed elsewhere (it has no person of its own to
+    favour), names one. Anyone else sending `reviewer` gets a 400 naming it."""
 
     person = VisiblePersonField()
-    reviewer = VisiblePersonField(required=False, allow_null=True)
+    reviewer = VisiblePersonField(
+        required=False, allow_null=True, help_text="Machine accounts only; for anyone else the reviewer is the caller."
+    )
     score = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100))
     # LRS evidence arrives through the LRS sync only, so it keeps its statement id and voiding.
     evidence_source = serializers.ChoiceField(
@@ -101,6 +112,13 @@ class AttemptRecordSerializer(ModelSerializer):
             "time_to_restore_seconds",
             "evidence_source",
         ]
+
+    def to_internal_value(self, data):
+        request = self.context.get("request")
+        if isinstance(data, Mapping) and "reviewer" in data:
+            if request is None or not user_is_machine_account(request.user):
+                raise serializers.ValidationError({"reviewer": [REVIEWER_IS_THE_CALLER]})
+        return super().to_internal_value(data)
 
 
 class SignOffSerializer(ModelSerializer):

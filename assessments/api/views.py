@@ -43,7 +43,7 @@ from assessments.services.signoffs import signoff_create, signoff_revoke
 from program.api.pagination import cursor_pagination
 from program.api.viewsets import CsvExportMixin, ReadOnlyApiViewSet, ServiceCreateMixin
 from program.api.visibility import Visibility
-from program.selectors import person_for_user
+from program.selectors import person_for_user, user_is_machine_account
 from roles.models import StandardVersion
 
 from .serializers import (
@@ -109,6 +109,13 @@ class AttemptViewSet(CsvExportMixin, ServiceCreateMixin, ReadOnlyApiViewSet):
     scope_family = "evidence"
     create_serializer_class = AttemptRecordSerializer
     create_service = attempt_record
+
+    def create_arguments(self, validated_data: dict) -> dict:
+        # The serializer let `reviewer` through from a machine account only; for anyone else it is the caller.
+        if user_is_machine_account(self.request.user):
+            return validated_data
+        return validated_data | {"reviewer": person_for_user(self.request.user)}
+
     export_fields = {
         "id": "id",
         "person_id": "person_id",
@@ -316,7 +323,7 @@ class QuarantinedStatementViewSet(ReadOnlyApiViewSet):
     def reprocess(self, request, pk=None):
         """Run the statement through the ingest path again (`quarantine_reprocess`): accepted, it is marked
         re-processed and kept; rejected again, it keeps its place with the new reason. Idempotent."""
-        quarantine_reprocess(quarantined=[self.get_object()])
+        quarantine_reprocess(quarantined=[self.get_object()], actor=request.user)
         return Response(QuarantinedStatementSerializer(self.get_queryset().get(pk=pk)).data)
 
 

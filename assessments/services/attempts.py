@@ -43,6 +43,9 @@ def attempt_record(
     The person's readiness is recomputed after commit; a bulk caller passes `queue_recompute=False` and calls
     `readiness_recompute_queue` once with everyone it touched."""
     _refuse_future(completed_at)
+    reviewer = details.get("reviewer")
+    if reviewer is not None and reviewer.pk == person.pk:
+        raise ValidationError({"reviewer": "Nobody reviews their own attempt."})
     last_number = (
         Attempt.objects.select_for_update()
         .filter(person=person, scenario=scenario)

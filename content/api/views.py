@@ -52,7 +52,7 @@ class ContentItemViewSet(ReadOnlyApiViewSet):
         `replacement` learners should take instead."""
         serializer = ContentItemRetireSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = content_item_retire(item=self.get_object(), **serializer.validated_data)
+        item = content_item_retire(item=self.get_object(), actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
 
 
@@ -66,6 +66,9 @@ class ContentVersionViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
     scope_family = "content"
     create_serializer_class = ContentVersionReleaseSerializer
     create_service = content_version_release
+
+    def create_arguments(self, validated_data: dict) -> dict:
+        return validated_data | {"actor": self.request.user}
 
 
 class RefreshTicketViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):

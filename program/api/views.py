@@ -60,6 +60,9 @@ class PersonViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
     create_serializer_class = PersonJoinSerializer
     create_service = person_join
 
+    def create_arguments(self, validated_data: dict) -> dict:
+        return validated_data | {"actor": self.request.user}
+
     @extend_schema(request=PersonMoveTeamSerializer, responses={200: TeamMembershipSerializer})
     @action(detail=True, methods=["post"], url_path="move-team")
     def move_team(self, request, pk=None):
@@ -68,7 +71,7 @@ class PersonViewSet(ServiceCreateMixin, ReadOnlyApiViewSet):
         serializer = PersonMoveTeamSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            membership = person_move_team(person=person, **serializer.validated_data)
+            membership = person_move_team(person=person, actor=request.user, **serializer.validated_data)
         except ValueError as error:  # the service's "a move must come after the last one"
             raise ValidationError({"on_date": [str(error)]}) from error
         return Response(TeamMembershipSerializer(membership).data)

@@ -124,6 +124,12 @@ def test_reprocess_accepts_once_fixed(org, admin_api, coach_user, ld_admin_user)
     assert accepted.json()["reprocessed_at"] is not None
     assert Attempt.objects.get().source_statement_id == uuid.UUID(statement["id"])
     assert admin_api.post(url).json()["reprocessed_at"] == accepted.json()["reprocessed_at"]  # idempotent
+    # Each run that re-processed something is audited with the caller (none for the idempotent repeat).
+    entries = AuditEntry.objects.filter(object_type="quarantined-statement", object_id=str(row.pk))
+    assert [(entry.actor, entry.evidence["accepted"]) for entry in entries.order_by("id")] == [
+        (ld_admin_user, []),
+        (ld_admin_user, [row.pk]),
+    ]
     assert Attempt.objects.count() == 1
     assert ids(admin_api.get(reverse("assessments-api:quarantinedstatement-list"), {"pending": "true"})) == set()
 

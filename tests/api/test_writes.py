@@ -3,15 +3,18 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Attempt, SignOff
 from content.choices import ContentStatus
+from program.constants import INTEGRATION_GROUP
 from program.models import AuditEntry, Person, TeamMembership
 from roles.choices import VersionStatus
 from tests.assessments.factories import AttemptFactory, ScenarioFactory
 from tests.content.factories import ContentItemFactory
+from tests.program.factories import PersonFactory, UserFactory
 from tests.roles.factories import CriterionFactory, ReadinessStandardFactory, StandardVersionFactory
 
 from .conftest import client_for, token_client
@@ -179,3 +182,62 @@ def test_signoff_by_own_coach(org, coach_user, ld_admin_user, learner_user):
     assert client_for(learner_user).post(url, payload, format="json").status_code == 403
     assert SignOff.objects.count() == 1
     assert Attempt.objects.count() == 2
+
+
+def test_attempt_reviewer_is_the_caller_unless_a_machine_account_imports_it(org, ld_admin_user):
+    scenario = ScenarioFactory(pass_mark=80)
+    url = reverse("assessments-api:attempt-list")
+    payload = {"person": org.learner.pk, "scenario": scenario.pk, "score": "90", "completed_at": "2026-03-01T10:00Z"}
+    ld_admin_person = PersonFactory(user=ld_admin_user, team=org.team_b)
+    as_admin = token_client(ld_admin_user, ["evidence:write", "evidence:read"])
+    # A person's own login (an L&D admin here) cannot name a reviewer of their choosing, not even null.
+    for reviewer in (org.coach.pk, org.learner.pk, None):
+        refused = as_admin.post(url, payload | {"reviewer": reviewer}, format="json")
+        assert refused.status_code == 400, refused.content
+        assert list(refused.json()) == ["reviewer"]
+    assert not Attempt.objects.exists()
+    recorded = as_admin.post(url, payload, format="json")
+    assert recorded.status_code == 201, recorded.content
+    assert recorded.json()["reviewer"] == ld_admin_person.pk, "the reviewer is the caller"
+
+    machine = UserFactory(username="lrs-importer")
+    machine.groups.add(Group.objects.get(name=INTEGRATION_GROUP))
+    as_machine = token_client(machine, ["evidence:write", "evidence:read"])
+    imported = as_machine.post(url, payload | {"reviewer": org.coach.pk}, format="json")
+    assert imported.status_code == 201, imported.content
+    assert imported.json()["reviewer"] == org.coach.pk
+    own = as_machine.post(url, payload | {"reviewer": org.learner.pk}, format="json")
+    assert own.status_code == 400 and "reviewer" in own.json(), "nobody reviews their own attempt"
+    assert Attempt.objects.count() == 2
+
+
+def test_person_join_is_audited_with_the_caller(org, admin_api, ld_admin_user):
+    payload = {"email": "ana.ruiz@example.com", "full_name": "Ana Ruiz", "team": org.team_a.pk}
+    response = admin_api.post(reverse("program-api:person-list"), payload, format="json")
+    assert response.status_code == 201, response.content
+    entry = AuditEntry.objects.get(object_type="person", object_id=str(response.json()["id"]))
+    assert (entry.actor, entry.subject_person_id) == (ld_admin_user, response.json()["id"])
+
+
+def test_person_move_team_is_audited_with_the_caller(org, admin_api, ld_admin_user):
+    url = reverse("program-api:person-move-team", args=[org.stranger.pk])
+    response = admin_api.post(url, {"team": org.team_a.pk}, format="json")
+    assert response.status_code == 200, response.content
+    entry = AuditEntry.objects.get(object_type="team-membership", object_id=str(response.json()["id"]))
+    assert (entry.actor, entry.subject_person) == (ld_admin_user, org.stranger)
+
+
+def test_content_version_release_is_audited_with_the_caller(admin_api, ld_admin_user):
+    item = ContentItemFactory()
+    url = reverse("content-api:contentversion-list")
+    response = admin_api.post(url, {"item": item.pk, "change_note": "New runbook"}, format="json")
+    assert response.status_code == 201, response.content
+    entry = AuditEntry.objects.get(object_type="content-version", object_id=str(response.json()["id"]))
+    assert entry.actor == ld_admin_user
+
+
+def test_retire_content_item_is_audited_with_the_caller(admin_api, ld_admin_user):
+    item = ContentItemFactory()
+    assert admin_api.post(reverse("content-api:contentitem-retire", args=[item.pk])).status_code == 200
+    entry = AuditEntry.objects.get(object_type="content-item", object_id=str(item.pk))
+    assert entry.actor == ld_admin_user

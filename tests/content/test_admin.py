@@ -159,3 +159,23 @@ def test_content_item_changelist_queries_do_not_grow(admin_client):
     for _ in range(12):
         content_version_release(item=ContentItemFactory(owner=PersonFactory()), change_note="First cut")
     assert query_count(admin_client, admin_url(ContentItem)) == few
+
+
+def test_admin_releases_and_retirements_are_audited_with_the_admin(admin_client, ld_admin_user):
+    item = ContentItemFactory()
+    run_action(admin_client, ContentItem, "release_version_action", [item], change_note="First cut")
+    response = post_admin_form(admin_client, admin_url(ContentVersion, "add"), {"item": item.pk, "change_note": "v2"})
+    assert response.status_code == 302
+    post_admin_form(
+        admin_client,
+        admin_url(ContentItem, "change", item.pk),
+        {"versions-TOTAL_FORMS": "3", **inline_row("versions", 2, {"change_note": "v3", "link": ""})},
+    )
+    run_action(admin_client, ContentItem, "retire_action", [item])
+    released = AuditEntry.objects.filter(object_type="content-version").order_by("id")
+    assert [(entry.actor, entry.evidence["number"]) for entry in released] == [
+        (ld_admin_user, 1),
+        (ld_admin_user, 2),
+        (ld_admin_user, 3),
+    ], "the action, the add page and the inline row each audit the admin"
+    assert AuditEntry.objects.get(object_type="content-item", object_id=str(item.pk)).actor == ld_admin_user

@@ -379,3 +379,24 @@ def test_changing_a_coach_or_a_teams_manager_is_audited_with_the_admin(client, l
     response = post_admin_form(client, admin_url(Team, "change", team.pk), {"manager": new_coach.pk})
     assert response.status_code == 302
     assert AuditEntry.objects.get(object_type="team-manager", object_id=str(team.pk)).actor == ld_admin_user
+
+
+def test_joining_and_moving_in_the_admin_are_audited_with_the_admin(client, ld_admin_user):
+    cart, payments = TeamFactory(name="Cart"), TeamFactory(name="Payments")
+    client.force_login(ld_admin_user)
+    joined = post_admin_form(
+        client,
+        admin_url(Person, "add"),
+        {"full_name": "Ana", "email": "ana@example.com", "team": cart.pk, "start_date": "2026-01-05", "active": "on"},
+    )
+    assert joined.status_code == 302
+    person = Person.objects.get(email="ana@example.com")
+    moved = post_admin_form(
+        client, admin_url(Person, "change", person.pk), {"team": payments.pk, "moved_on": "2026-03-01"}
+    )
+    assert moved.status_code == 302
+    trail = AuditEntry.objects.filter(subject_person=person, object_type__in=["person", "team-membership"])
+    assert [(entry.object_type, entry.actor) for entry in trail.order_by("id")] == [
+        ("person", ld_admin_user),
+        ("team-membership", ld_admin_user),
+    ]

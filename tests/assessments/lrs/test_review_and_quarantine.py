@@ -12,6 +12,7 @@ from assessments.lrs.profile import scenario_activity_iri
 from assessments.lrs.quarantine import quarantine_reprocess
 from assessments.models import ActorIdentity, Attempt, LRSConnection, QuarantinedStatement, Statement
 from program.models import AuditEntry
+from tests.admin_support import run_action
 from tests.assessments.factories import ScenarioFactory
 from tests.program.factories import PersonFactory
 
@@ -138,3 +139,15 @@ def test_profile_is_published_as_json_ld(client):
     concept_ids = {concept["id"] for concept in document["concepts"]}
     assert "https://readiness-portal.example/xapi/extensions/rubric-version" in concept_ids
     assert "http://adlnet.gov/expapi/verbs/passed" in concept_ids
+
+
+def test_admin_reprocess_action_is_audited_with_the_admin(client, ld_admin_user):
+    PersonFactory(email="learner@example.com")
+    ingest(make_statement(scenario_key="new-lab"))
+    ScenarioFactory(key="new-lab", xapi_activity_iri=scenario_activity_iri("new-lab"))
+    client.force_login(ld_admin_user)
+    run_action(client, QuarantinedStatement, "reprocess", list(QuarantinedStatement.objects.all()))
+    row = QuarantinedStatement.objects.get()
+    assert row.reprocessed_at is not None
+    entry = AuditEntry.objects.get(object_type="quarantined-statement")
+    assert (entry.actor, entry.object_id, entry.evidence["accepted"]) == (ld_admin_user, str(row.pk), [row.pk])
