@@ -1,8 +1,9 @@
-"""Encryption at rest of integration secrets (a Prometheus password or token) with Fernet.
+"""Encryption at rest of every integration secret (LRS credentials, Prometheus auth, PagerDuty signing secrets).
 
-The same keys as the LRS secrets (LRS_ENCRYPTION_KEY: one or more comma-separated Fernet keys, newest first;
-MultiFernet encrypts with the first and decrypts with any, so keys rotate without downtime). Kept in `program`
-because `program` may not import `assessments` (where the LRS keeps its own copy of these three functions).
+LRS_ENCRYPTION_KEY holds one or more comma-separated Fernet keys, newest first: MultiFernet encrypts with the
+first and decrypts with any, so keys rotate without downtime. In development, with no key set, a stable key is
+derived from DJANGO_SECRET_KEY so the portal runs with no configuration. Kept in `program`, the lowest layer, so
+that every app that stores a secret uses this one copy.
 """
 
 import base64

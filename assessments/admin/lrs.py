@@ -9,9 +9,9 @@ from django.db.models import Count, Q
 from django.utils.html import format_html
 
 from program.admin_mixins import EvidenceAdminMixin
+from program.crypto import secret_encrypt
 
 from ..choices import StatementStatus, SyncTrigger
-from ..lrs.crypto import secret_encrypt
 from ..lrs.quarantine import quarantine_reprocess
 from ..lrs.review import identity_map
 from ..lrs.sync import connections_sync_queue, sync_blocked_reason

@@ -2,8 +2,9 @@
 
 from django.db import transaction
 
+from program.crypto import secret_encrypt
+
 from ..models import LRSConnection
-from .crypto import secret_encrypt
 
 
 @transaction.atomic

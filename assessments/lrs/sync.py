@@ -27,11 +27,12 @@ from django.db import reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from program.crypto import secret_decrypt
+
 from ..choices import SinceMode, SyncRunKind, SyncRunStatus, SyncTrigger
 from ..models import LRSConnection, LRSSyncRun
 from .bulk import commit_unflushed
 from .client import LRSClient, pages_read_ahead
-from .crypto import secret_decrypt
 from .ingest import IngestResult, incoming_from_data, statements_ingest, statements_prepare
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from ..choices import (
 class LRSConnection(models.Model):
     """An LRS the portal pulls statements from, with its cursor (high-water mark on `stored`).
 
-    The secret is stored encrypted (assessments/lrs/crypto.py) and never shown back.
+    The secret is stored encrypted (program/crypto.py) and never shown back.
     """
 
     name = models.SlugField(max_length=80, unique=True)

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessments.choices import SyncTrigger
-from assessments.lrs.crypto import secret_decrypt
 from assessments.models import LRSConnection, LRSSyncRun, Statement
+from program.crypto import secret_decrypt
 
 from .conftest import RALPH_PASSWORD, RALPH_USER, make_statement
 

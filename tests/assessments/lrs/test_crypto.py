@@ -4,7 +4,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from assessments.lrs.crypto import secret_decrypt, secret_encrypt
+from program.crypto import secret_decrypt, secret_encrypt
 
 
 def test_development_key_is_derived_and_stable(settings):

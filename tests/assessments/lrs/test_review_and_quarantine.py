@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 
 from assessments.choices import StatementStatus
-from assessments.lrs.crypto import secret_decrypt
 from assessments.lrs.ingest import incoming_from_data, statements_ingest
 from assessments.lrs.profile import scenario_activity_iri
 from assessments.lrs.quarantine import quarantine_reprocess
 from assessments.models import ActorIdentity, Attempt, LRSConnection, QuarantinedStatement, Statement
+from program.crypto import secret_decrypt
 from program.models import AuditEntry
 from tests.admin_support import run_action
 from tests.assessments.factories import ScenarioFactory
