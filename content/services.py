@@ -55,11 +55,11 @@ def content_version_release(
     item) are closed by it, each with its time to refresh (incident start → this version), and an incident
     behind them becomes the version's trigger. Audited with `actor` (the admin, the API caller; None only for loads).
     """
-    item = ContentItem.objects.select_for_update().get(pk=item.pk)
+    item = ContentItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     if item.status == ContentStatus.RETIRED:
         raise ValidationError(f"{item} is retired; it takes no new versions.")
     tickets = list(
-        RefreshTicket.objects.select_for_update()
+        RefreshTicket.objects.select_for_update(of=("self",))
         .select_related("incident")
         .filter(pk__in=[ticket.pk for ticket in refresh_tickets])
         .order_by("pk")
@@ -116,7 +116,7 @@ def refresh_ticket_set_status(
 ) -> RefreshTicket:
     """Move a refresh ticket along; done and won't-do close it (with the time), reopening clears that. Audited
     with `actor` (the admin, the API caller). `at` is for loading past history only; people close tickets now."""
-    ticket = RefreshTicket.objects.select_for_update().select_related("item").get(pk=ticket.pk)
+    ticket = RefreshTicket.objects.select_for_update(of=("self",)).select_related("item").get(pk=ticket.pk)
     if status not in RefreshStatus.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
     if ticket.status == status:
@@ -149,7 +149,7 @@ def refresh_ticket_update(
 ) -> RefreshTicket:
     """Change who owns a ticket and when it is due, and move its status (through `refresh_ticket_set_status`, so a
     closed ticket always has its `closed_at`). What it is about (item, reason, source) never changes."""
-    current = RefreshTicket.objects.select_for_update().get(pk=ticket.pk)
+    current = RefreshTicket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
     if (current.owner_id, current.due_on) != (getattr(owner, "pk", None), due_on):
         current.owner, current.due_on = owner, due_on
         current.full_clean()
@@ -232,7 +232,7 @@ def refresh_ticket_review(
     same incident and item never open a ticket again). The verdict stays on the ticket for tuning."""
     if verdict not in (MatchVerdict.CONFIRMED, MatchVerdict.DISMISSED):
         raise ValidationError({"verdict": "Confirm or dismiss."})
-    ticket = RefreshTicket.objects.select_for_update().select_related("owner").get(pk=ticket.pk)
+    ticket = RefreshTicket.objects.select_for_update(of=("self",)).select_related("owner").get(pk=ticket.pk)
     if by is not None and not user_is_program_admin(by) and (ticket.owner is None or ticket.owner.user_id != by.pk):
         raise PermissionDenied("Only the ticket's owner or an L&D admin gives its verdict.")
     if ticket.closed_at is not None and ticket.status == RefreshStatus.DONE:
@@ -332,7 +332,7 @@ def incident_note_refresh(
     catalogue.
     """
     # Locking the incident serializes two runs for one note (two quick edits).
-    incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
+    incident = Incident.objects.select_for_update(of=("self",)).filter(pk=incident_id).first()
     if incident is None or not incident.note.strip():
         return []
     note = note_facts_for(incident)

@@ -77,7 +77,7 @@ def audit_run(*, audit_id: int) -> EquityAudit:
     A run happens once: an audit that already ran is returned as it is (its findings are the record).
     """
     with transaction.atomic():
-        audit = EquityAudit.objects.select_for_update().get(pk=audit_id)
+        audit = EquityAudit.objects.select_for_update(of=("self",)).get(pk=audit_id)
         if audit.status != AuditStatus.PENDING:
             return audit
         try:

@@ -178,7 +178,7 @@ def person_move_team(
     it was made on, and the membership history answers "which team was this person on, then".
     """
     on_date = on_date or timezone.localdate()
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
     role = role or person.role
     current = TeamMembership.objects.filter(person=person, ended_on__isnull=True).first()
     if current is not None:

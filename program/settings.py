@@ -300,7 +300,7 @@ EVENT_COVERAGE_WARNING_DAYS = int(os.environ.get("EVENT_COVERAGE_WARNING_DAYS", 
 CALIBRATION_SPOT_CHECK_SHARE = float(os.environ.get("CALIBRATION_SPOT_CHECK_SHARE", "0.1"))
 CALIBRATION_SPOT_CHECK_SEED = int(os.environ.get("CALIBRATION_SPOT_CHECK_SEED", "12"))
 
-# Fernet key(s) that encrypt LRS secrets at rest, newest first (comma-separated); see program/crypto.py (every integration secret).
+# Fernet key(s) that encrypt LRS secrets at rest, newest first (comma-separated); see program/crypto.py.
 LRS_ENCRYPTION_KEY = os.environ.get("LRS_ENCRYPTION_KEY", "")
 # Reading an LRS: the total deadline of one request (connecting, waiting and reading the whole page), attempts
 # on 429/5xx/timeouts/malformed pages, and the first backoff (doubled each time).

@@ -46,7 +46,7 @@ def standard_version_publish(
     earlier version of its standard) are recomputed. `published_at` defaults to now; loading past history (the demo
     org, an import) passes the real time and `queue_recompute=False`, and recomputes once at the end.
     """
-    version = StandardVersion.objects.select_for_update().get(pk=version.pk)
+    version = StandardVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     if version.is_published:
         raise ValidationError(f"{version} is already published; publish a new draft instead.")
     if not version.criteria.exists():
@@ -82,7 +82,7 @@ def gate_save(*, gate: Gate, queue_recompute: bool = True) -> Gate:
 @transaction.atomic
 def standard_version_new_draft(*, standard: ReadinessStandard, change_note: str = "") -> StandardVersion:
     """Start the next draft as a copy of the latest version: criteria, level descriptors, required scenarios."""
-    standard = ReadinessStandard.objects.select_for_update().get(pk=standard.pk)
+    standard = ReadinessStandard.objects.select_for_update(of=("self",)).get(pk=standard.pk)
     if standard.versions.filter(status=VersionStatus.DRAFT).exists():
         raise ValidationError(f"{standard} already has a draft; edit or publish it first.")
     latest = standard.versions.order_by("-number").first()

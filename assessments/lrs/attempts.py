@@ -79,7 +79,10 @@ def attempts_record_from_statements(
     # Locking the people serialises numbering with any other writer of their attempts (in id order, so two
     # writers never wait on each other in a circle).
     team_by_person = dict(
-        Person.objects.select_for_update().filter(pk__in=person_ids).order_by("pk").values_list("id", "team_id")
+        Person.objects.select_for_update(of=("self",))
+        .filter(pk__in=person_ids)
+        .order_by("pk")
+        .values_list("id", "team_id")
     )
     # Only under the lock: a second sync of the same statements (two connections to one LRS) may have made their
     # attempts while this one waited for it; asked before, they would be made twice (a unique violation).

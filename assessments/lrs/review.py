@@ -21,7 +21,7 @@ def identity_map(*, identity: ActorIdentity, person: Person, actor: User | None 
 
     A waiting statement the mapping cannot use moves to the quarantine with the reason.
     """
-    identity = ActorIdentity.objects.select_for_update().get(pk=identity.pk)
+    identity = ActorIdentity.objects.select_for_update(of=("self",)).get(pk=identity.pk)
     identity.person = person
     identity.mapped_at = timezone.now()
     identity.full_clean()

@@ -274,7 +274,9 @@ def _cursor_advance(
 ) -> datetime.datetime | None:
     """Move the high-water mark to the page's latest `stored`, never past the LRS's consistent-through time and
     never backwards, and renew the lease; in the page's transaction, so it moves only if the page commits."""
-    connection = LRSConnection.objects.select_for_update().only("cursor_stored", "lease_token").get(pk=connection_id)
+    connection = (
+        LRSConnection.objects.select_for_update(of=("self",)).only("cursor_stored", "lease_token").get(pk=connection_id)
+    )
     if connection.lease_token != token:
         raise LeaseLost("another sync took this connection over; this page is rolled back")
     cursor = connection.cursor_stored

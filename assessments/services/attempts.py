@@ -47,7 +47,7 @@ def attempt_record(
     if reviewer is not None and reviewer.pk == person.pk:
         raise ValidationError({"reviewer": "Nobody reviews their own attempt."})
     last_number = (
-        Attempt.objects.select_for_update()
+        Attempt.objects.select_for_update(of=("self",))
         .filter(person=person, scenario=scenario)
         .aggregate(top=Max("attempt_number"))["top"]
     )
@@ -81,7 +81,7 @@ def attempts_record_history(*, person: Person, attempts: list[dict], queue_recom
     (from the membership history), not the current one. Readiness is recomputed after commit, unless a bulk
     caller passes `queue_recompute=False` and recomputes everyone it touched once.
     """
-    Person.objects.select_for_update().filter(pk=person.pk).first()  # one writer per person at a time
+    Person.objects.select_for_update(of=("self",)).filter(pk=person.pk).first()  # one writer per person at a time
     numbers = dict(
         Attempt.objects.filter(person=person)
         .values_list("scenario_id")

@@ -96,7 +96,7 @@ def calibration_round_analyse(
     *, round: CalibrationRound, by: User | None = None, now: datetime.datetime | None = None
 ) -> CalibrationRound:
     """Compute α (ordinal, rubric order), its bootstrap interval, the verdict and each reviewer's drift; close."""
-    round = CalibrationRound.objects.select_for_update().get(pk=round.pk)
+    round = CalibrationRound.objects.select_for_update(of=("self",)).get(pk=round.pk)
     if not round.is_open:
         raise ValidationError("This round was already analysed.")
     scores = list(round.scores.values_list("reviewer_id", "attempt_id", "level"))

@@ -140,7 +140,7 @@ def gate_exception_end(*, exception: GateException, actor: User, reason: str) ->
 
     Those who may approve it may end it (never the person it lets through); the requester may withdraw their own
     request while it waits."""
-    exception = GateException.objects.select_for_update().select_related("person").get(pk=exception.pk)
+    exception = GateException.objects.select_for_update(of=("self",)).select_related("person").get(pk=exception.pk)
     now = timezone.now()
     if exception.ended_early_at is not None or exception.ends_at <= now:
         raise ValidationError("This exception has already ended.")

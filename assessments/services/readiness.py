@@ -87,7 +87,7 @@ def _readiness_failure_record(*, person_id: int, error: Exception, now: datetime
     with transaction.atomic():
         if not Person.objects.filter(pk=person_id).exists():
             return
-        failure, created = ReadinessFailure.objects.select_for_update().get_or_create(
+        failure, created = ReadinessFailure.objects.select_for_update(of=("self",)).get_or_create(
             person_id=person_id, defaults={"failed_at": now, "error": message}
         )
         if not created:
@@ -120,7 +120,7 @@ def _signoffs_that_count(signoff_rows: list[dict], standards: dict) -> list[dict
 @transaction.atomic
 def _readiness_recompute_batch(person_ids: list[int], now: datetime.datetime) -> int:
     # Locking the people serialises concurrent recomputes of the same person (one active grant per gate).
-    people = list(Person.objects.select_for_update().filter(pk__in=person_ids).order_by("pk"))
+    people = list(Person.objects.select_for_update(of=("self",)).filter(pk__in=person_ids).order_by("pk"))
     signoff_rows = list(
         SignOff.objects.filter(person_id__in=person_ids, decision=SignOffDecision.READY).values(
             "id",

@@ -188,7 +188,7 @@ def signoff_revoke(
     queue_recompute: bool = True,
 ) -> SignOff:
     """Revoke a sign-off with a reason (it is kept, never deleted); the person's coach or an L&D admin may."""
-    signoff = SignOff.objects.select_for_update().select_related("person").get(pk=signoff.pk)
+    signoff = SignOff.objects.select_for_update(of=("self",)).select_related("person").get(pk=signoff.pk)
     revoker = person_for_user(actor)
     may_revoke = user_is_program_admin(actor) or (
         revoker is not None

@@ -61,7 +61,9 @@ def incident_record(
     sending it again replaces, never doubles). A new or changed note queues the content refresh."""
     incident = None
     if external_id:
-        incident = Incident.objects.select_for_update().filter(source=source, external_id=external_id).first()
+        incident = (
+            Incident.objects.select_for_update(of=("self",)).filter(source=source, external_id=external_id).first()
+        )
     previous_note = incident.note if incident else ""
     incident = incident or Incident(source=source, external_id=external_id)
     for field, value in {
@@ -153,7 +155,7 @@ def _finish(delivery: ReceivedWebhook, status: str, reason: str = "", incident: 
 def pagerduty_webhook_process(*, delivery_id: int) -> ReceivedWebhook:
     """Apply one received delivery to its incident: triggered, acknowledged and resolved set the times,
     annotated adds the note. A malformed body is kept with its reason; processing twice changes nothing."""
-    delivery = ReceivedWebhook.objects.select_for_update().get(pk=delivery_id)
+    delivery = ReceivedWebhook.objects.select_for_update(of=("self",)).get(pk=delivery_id)
     if delivery.status != WebhookStatus.RECEIVED:
         return delivery
     try:
@@ -187,7 +189,7 @@ def _incident_from_event(event: PagerDutyEvent) -> tuple[Incident, str]:
     """Create or move the incident of a triggered/acknowledged/resolved event; the reason notes an unmapped
     PagerDuty service (the incident is kept, counted for no service until a mapping is added)."""
     incident = (
-        Incident.objects.select_for_update()
+        Incident.objects.select_for_update(of=("self",))
         .filter(source=IncidentSource.PAGERDUTY, external_id=event.incident_id)
         .first()
     )

@@ -59,15 +59,17 @@ def demo_site(django_db_setup, django_db_blocker):
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
-        call_command("load_demo", stdout=io.StringIO())
-        render_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}})  # warm up
-        server = LiveServer("localhost:0")
-        server._live_server_modified_settings.enable()
-        try:
-            yield server.url
+        try:  # a load that fails half-way is flushed too, so no later test sees its rows
+            call_command("load_demo", stdout=io.StringIO())
+            render_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}})  # warm
+            server = LiveServer("localhost:0")
+            server._live_server_modified_settings.enable()
+            try:
+                yield server.url
+            finally:
+                server._live_server_modified_settings.disable()
+                server.stop()
         finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
             call_command("flush", interactive=False, verbosity=0)
             sync_group_permissions(apps)
 
